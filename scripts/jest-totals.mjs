@@ -1,0 +1,27 @@
+// Sums the jest --json results of every workspace and prints the plain closing
+// line CI reads: "N passed, N failed". Exits non-zero when a suite failed to run.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let brokenSuites = 0;
+for (const group of ['packages', 'examples', 'bench']) {
+  if (!existsSync(group)) continue;
+  const dirs = group === 'bench' ? ['.'] : readdirSync(group);
+  for (const d of dirs) {
+    const f = join(group, d, 'jest-results.json');
+    if (!existsSync(f)) continue;
+    const r = JSON.parse(readFileSync(f, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    brokenSuites += r.numRuntimeErrorTestSuites;
+  }
+}
+if (brokenSuites > 0) console.log(`${brokenSuites} test suite(s) failed to run`);
+console.log(
+  `${passed} passed, ${failed + brokenSuites} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
+process.exit(failed + brokenSuites > 0 ? 1 : 0);
