@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+// The training kernels wasm lacks (Conv2DBackpropFilter, depthwise backprops,
+// UnsortedSegmentSum) and faster Conv2DBackpropInput/MaxPoolGrad; after the wasm import.
+import '@ssl/backends/kernels';
 // The CommonJS bundle of tfjs-core registers no gradients; tfjs-layers does on import.
 import '@tensorflow/tfjs-layers';
 

@@ -1,0 +1,80 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { InitStream } from './init';
+import { MultiHeadSelfAttention } from './multi-head-self-attention';
+
+/** Resolved settings of one {@link transformerBlock}. */
+export interface TransformerBlockConfig {
+  /** Prefix of the block's layer names, e.g. `'transformer_encoder_layer1'`. */
+  name: string;
+  /** Number of attention heads (divides the width of `x`). */
+  numHeads: number;
+  /** Width of the feed-forward hidden layer. */
+  ffnDim: number;
+  /** Dropout rate after attention and after the feed-forward network. */
+  dropout: number;
+  /** Epsilon of both layer norms. */
+  layerNormEps: number;
+}
+
+/**
+ * Wires one post-LN (BERT-style) Transformer encoder block into a functional
+ * graph, out of {@link MultiHeadSelfAttention} and built-in layers:
+ *
+ * ```
+ * a = LayerNorm(x + Dropout(SelfAttention(x, mask)))
+ * y = LayerNorm(a + Dropout(Dense(D)(GELU(Dense(ffnDim)(a)))))
+ * ```
+ *
+ * GELU is tfjs's exact (erf) `'gelu'`. Kernels come from `init` (truncated
+ * normal, std 0.02 in the BERT encoder). `x`: `[B, T, D]`; `mask`: `[B, T]`.
+ */
+export function transformerBlock(
+  x: tfl.SymbolicTensor,
+  mask: tfl.SymbolicTensor,
+  cfg: TransformerBlockConfig,
+  init: InitStream,
+): tfl.SymbolicTensor {
+  const dModel = x.shape[x.shape.length - 1] as number;
+  const p = cfg.name;
+  const apply = (layer: tfl.layers.Layer, input: tfl.SymbolicTensor | tfl.SymbolicTensor[]) =>
+    layer.apply(input) as tfl.SymbolicTensor;
+
+  let h = apply(
+    new MultiHeadSelfAttention({
+      numHeads: cfg.numHeads,
+      seed: init.nextSeed(),
+      name: `${p}_attention`,
+    }),
+    [x, mask],
+  );
+  h = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_attention_dropout` }), h);
+  h = apply(tfl.layers.add({ name: `${p}_attention_add` }), [x, h]);
+  const a = apply(
+    tfl.layers.layerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_attention_norm` }),
+    h,
+  );
+
+  let f = apply(
+    tfl.layers.dense({
+      units: cfg.ffnDim,
+      activation: 'gelu',
+      kernelInitializer: init.truncatedNormal(),
+      name: `${p}_ffn_in`,
+    }),
+    a,
+  );
+  f = apply(
+    tfl.layers.dense({
+      units: dModel,
+      kernelInitializer: init.truncatedNormal(),
+      name: `${p}_ffn_out`,
+    }),
+    f,
+  );
+  f = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_ffn_dropout` }), f);
+  f = apply(tfl.layers.add({ name: `${p}_ffn_add` }), [a, f]);
+  return apply(
+    tfl.layers.layerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_ffn_norm` }),
+    f,
+  );
+}
