@@ -1,1 +1,14 @@
-export {};
+// @ssl/data — main entry, browser-safe (no Node built-ins). Node-only datasets
+// (image folders, CIFAR-10 files, text corpora) are in '@ssl/data/node'.
+export { batchImages, type BatchImagesOptions, type ImageBatch } from './batch-images';
+export { loadMnist, type LoadMnistOptions, type MnistArrays, type MnistSplit } from './load-mnist';
+export {
+  mnist,
+  mnistTensors,
+  type MnistElement,
+  type MnistOptions,
+  type MnistTensorsOptions,
+} from './mnist';
+export { type ShuffleOptions } from './order';
+export { splitText, type SplitTextOptions, type TextSplit } from './split-text';
+export { trainTestSplit, type TrainTestSplitOptions } from './train-test-split';
