@@ -1,1 +1,14 @@
-export {};
+export { Rng, createRng, type RngState } from './rng';
+export type { Augmentation, MultiViewAugmentation, Range } from './types';
+export { randomResizedCrop, type RandomResizedCropOptions } from './random-resized-crop';
+export { horizontalFlip, type HorizontalFlipOptions } from './horizontal-flip';
+export { colorJitter, type ColorJitterOptions } from './color-jitter';
+export { randomGrayscale, type RandomGrayscaleOptions } from './random-grayscale';
+export { gaussianBlur, type GaussianBlurOptions } from './gaussian-blur';
+export { solarize, type SolarizeOptions } from './solarize';
+export { randomAffine, type RandomAffineOptions } from './random-affine';
+export { gaussianNoise, type GaussianNoiseOptions } from './gaussian-noise';
+export { compose } from './compose';
+export { randomApply } from './random-apply';
+export { multiView } from './multi-view';
+export { simclrAugment, type SimclrAugmentOptions, type AugmentPreset } from './simclr';
