@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2020',
-  external: [/^@tensorflow\//, /^@ssl\//],
+  external: [/^@tensorflow\//, /^@ssl\//, /^@huggingface\//],
 });

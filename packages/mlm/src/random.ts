@@ -1,0 +1,19 @@
+/**
+ * A small seeded PRNG (mulberry32): same seed, same sequence, on every backend,
+ * because it runs in plain JS. Returns floats in [0, 1).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed for callers that did not pass one. */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 0xffffffff);
+}
