@@ -1,0 +1,48 @@
+import { parseArgs } from './args';
+
+describe('parseArgs', () => {
+  it('has the documented defaults', () => {
+    expect(parseArgs([])).toEqual({
+      backends: 'all',
+      json: false,
+      profile: false,
+      kernels: 'all',
+    });
+  });
+
+  it('reads every option, with = or a separate value', () => {
+    expect(
+      parseArgs([
+        '--backend',
+        'wasm,cpu',
+        '--batch-size=64',
+        '--steps',
+        '3',
+        '--warmup',
+        '0',
+        '--json',
+        '--out',
+        'r.json',
+        '--profile',
+        '--kernels',
+        'missing',
+      ]),
+    ).toEqual({
+      backends: ['wasm', 'cpu'],
+      batchSize: 64,
+      steps: 3,
+      warmup: 0,
+      json: true,
+      out: 'r.json',
+      profile: true,
+      kernels: 'missing',
+    });
+  });
+
+  it('rejects bad values, naming the option', () => {
+    expect(() => parseArgs(['--backend', 'gpu'])).toThrow(/--backend must be all or one of/);
+    expect(() => parseArgs(['--steps', '0'])).toThrow(/--steps must be an integer >= 1, got "0"/);
+    expect(() => parseArgs(['--batch-size', 'x'])).toThrow(/--batch-size must be an integer >= 2/);
+    expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
+  });
+});

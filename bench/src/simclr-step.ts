@@ -1,0 +1,190 @@
+/**
+ * `npm run bench` — the reference SimCLR training step of the backends issue
+ * on each available TensorFlow.js backend: images/second, batch size, tensors
+ * leaked per step (must be 0) and peak memory; `--json` for machine-readable
+ * output, `--profile` for the time per kernel. See `USAGE` in args.ts.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-layers';
+import {
+  loadBackendPackage,
+  registerWasmTrainingKernels,
+  useBackend,
+  type BackendName,
+} from '@ssl/backends';
+import { parseArgs, type BenchArgs } from './args';
+import { profileKernels, type KernelTime } from './kernel-profile';
+import { buildSimclrModel, makeSimclrStep } from './simclr-model';
+
+interface BackendResult {
+  backend: string;
+  /** wasm only: which @ssl/backends kernels were used ('all' or only the 'missing' ones). */
+  kernels?: 'all' | 'missing';
+  batchSize: number;
+  steps: number;
+  imagesPerSecond: number;
+  secondsPerStep: number;
+  /** CPU time of the process per step (user + system): steadier than wall time on a loaded machine. */
+  cpuSecondsPerStep: number;
+  /** batchSize / cpuSecondsPerStep: images per CPU-second. */
+  imagesPerCpuSecond: number;
+  leakedTensorsPerStep: number;
+  finalLoss: number;
+  /** Peak resident memory of the process so far, MiB. */
+  peakRssMiB: number;
+  /** Size of the WASM heap (wasm backend only; it only grows, so it is the peak), MiB. */
+  wasmHeapMiB?: number;
+  profile?: { totalMs: number; kernels: KernelTime[] };
+}
+
+const MIB = 1024 * 1024;
+
+function progress(msg: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r${msg}\x1b[K`);
+  else process.stderr.write(`${msg}\n`);
+}
+
+function wasmHeapMiB(): number | undefined {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } };
+  const bytes = b.wasm?.HEAPU8?.buffer.byteLength;
+  return bytes == null ? undefined : bytes / MIB;
+}
+
+/**
+ * Selects wasm with only the training kernels it lacks, keeping
+ * tfjs-backend-wasm's own (slow) versions of the others: the "before" of the
+ * profile in the @ssl/backends README. Must run before anything registers
+ * the faster kernels (a fresh process).
+ */
+async function useWasmWithMissingKernelsOnly(): Promise<void> {
+  if (!(await loadBackendPackage('wasm')))
+    throw new Error('bench: @tensorflow/tfjs-backend-wasm is not installed');
+  registerWasmTrainingKernels({ replaceSlow: false });
+  if (!(await tf.setBackend('wasm')))
+    throw new Error('bench: the wasm backend failed to initialise');
+}
+
+async function benchBackend(name: BackendName, args: BenchArgs): Promise<BackendResult> {
+  if (name === 'wasm' && args.kernels === 'missing') await useWasmWithMissingKernelsOnly();
+  else await useBackend(name, { quiet: true });
+  const batchSize = args.batchSize ?? (name === 'cpu' ? 16 : 256);
+  const steps = args.steps ?? (name === 'cpu' ? 1 : 10);
+  const warmup = args.warmup ?? (name === 'cpu' ? 0 : 1);
+  const model = buildSimclrModel(0);
+  const x = tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 0) as tf.Tensor4D;
+  const simclr = makeSimclrStep(model, x);
+  let loss = NaN;
+  for (let i = 0; i < warmup; i++) {
+    progress(`[${name}] warmup ${i + 1}/${warmup} (B=${batchSize})`);
+    loss = simclr.step();
+  }
+  const tensorsBefore = tf.memory().numTensors;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) {
+    loss = simclr.step();
+    const s = (performance.now() - t0) / 1000;
+    progress(
+      `[${name}] step ${i + 1}/${steps}  ${((batchSize * (i + 1)) / s).toFixed(1)} images/s  loss ${loss.toFixed(4)}`,
+    );
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuUsed = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
+  const leaked = (tf.memory().numTensors - tensorsBefore) / steps;
+  let profile: BackendResult['profile'];
+  if (args.profile) {
+    progress(`[${name}] profiling one step`);
+    profile = await profileKernels(() => {
+      loss = simclr.step();
+    });
+  }
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const result: BackendResult = {
+    backend: name,
+    kernels: name === 'wasm' ? args.kernels : undefined,
+    batchSize,
+    steps,
+    imagesPerSecond: (batchSize * steps) / seconds,
+    secondsPerStep: seconds / steps,
+    cpuSecondsPerStep: cpuSeconds / steps,
+    imagesPerCpuSecond: (batchSize * steps) / cpuSeconds,
+    leakedTensorsPerStep: leaked,
+    finalLoss: loss,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    wasmHeapMiB: name === 'wasm' ? wasmHeapMiB() : undefined,
+    profile,
+  };
+  simclr.dispose();
+  x.dispose();
+  model.dispose();
+  return result;
+}
+
+function printTable(results: BackendResult[]): void {
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  console.log(
+    `SimCLR reference step (28x28x1, two views, Adam) on ${os.cpus().length} CPUs, load average ${load}`,
+  );
+  for (const r of results) {
+    const heap = r.wasmHeapMiB != null ? `  wasm heap ${r.wasmHeapMiB.toFixed(0)} MiB` : '';
+    console.log(
+      `${(r.kernels === 'missing' ? `${r.backend}*` : r.backend).padEnd(10)} B=${String(r.batchSize).padEnd(4)} ${r.imagesPerSecond.toFixed(1).padStart(8)} images/s` +
+        `  ${r.secondsPerStep.toFixed(3)} s/step (${r.imagesPerCpuSecond.toFixed(1)} images per CPU-second)  leaked ${r.leakedTensorsPerStep} tensors/step` +
+        `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB${heap}`,
+    );
+    if (r.kernels === 'missing')
+      console.log('  * only the missing training kernels (--kernels missing)');
+    if (r.profile) {
+      console.log(`  profile of one step (${r.profile.totalMs.toFixed(0)} ms in kernels):`);
+      for (const k of r.profile.kernels.slice(0, 15)) {
+        console.log(
+          `    ${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls`,
+        );
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  tf.env().set('PROD', true); // no NaN checks / debug work while timing
+  let names: BackendName[];
+  if (args.backends === 'all') {
+    names = [];
+    for (const n of ['tensorflow', 'wasm', 'cpu'] as BackendName[]) {
+      if (await loadBackendPackage(n)) names.push(n);
+      else progress(`skipping '${n}': its package is not installed`);
+    }
+  } else {
+    names = args.backends;
+  }
+  const results: BackendResult[] = [];
+  for (const n of names) results.push(await benchBackend(n, args));
+  const report = {
+    benchmark: 'simclr-step',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg(),
+    results,
+  };
+  if (args.json) console.log(JSON.stringify(report, null, 2));
+  else printTable(results);
+  if (args.out) {
+    const tmp = `${args.out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(report, null, 2) + '\n');
+    fs.renameSync(tmp, args.out);
+  }
+  if (results.some((r) => r.leakedTensorsPerStep !== 0)) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

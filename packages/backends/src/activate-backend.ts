@@ -1,0 +1,29 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from './backend-name';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
+
+/**
+ * Makes the already registered backend `name` the active one (for 'wasm',
+ * with the training kernels of @ssl/backends) and waits until it is ready.
+ * Throws if the backend is unknown to tfjs or fails to initialise.
+ */
+export async function activateBackend(
+  name: BackendName,
+  caller = 'useBackend',
+): Promise<BackendName> {
+  if (name === 'wasm') registerWasmTrainingKernels();
+  if (tf.findBackendFactory(name) == null) {
+    throw new Error(
+      `${caller}: backend '${name}' is not registered with tfjs (is its package imported?)`,
+    );
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) {
+    throw new Error(
+      `${caller}: backend '${name}' is installed but failed to initialise` +
+        (name === 'webgl' ? ' (WebGL needs a browser with a GPU context)' : ''),
+    );
+  }
+  await tf.ready();
+  return name;
+}

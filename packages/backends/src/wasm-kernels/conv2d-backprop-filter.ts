@@ -1,0 +1,139 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { filterGradAxis } from './conv-geometry';
+import { im2col } from './im2col';
+import { tuning } from './tuning';
+import { assertChannelsLast, pair, WasmOps, type WasmKernelArgs } from './wasm-ops';
+
+/**
+ * Conv2DBackpropFilter for 'wasm' (which ships none).
+ *
+ * dW[a,b,ci,co] = sum_{n,i,j} x[n, i*sh + a*dh - padTop, j*sw + b*dw - padLeft, ci] * dy[n,i,j,co]
+ *
+ * Two exact ways, both on XNNPACK: (1) GEMM — the transposed patch matrix
+ * of x (im2col, [N*Ho*Wo, fh*fw*Ci], transposed) times dy as [N*Ho*Wo, Co];
+ * used while the patch matrix has at most `tuning.maxPatchElements` elements
+ * (it is built twice: as is and transposed); (2) otherwise forward Conv2Ds
+ * of x as [Ci, H, W, n] (batch and channels swapped) with dy as a
+ * [Ho, Wo, n, Co] filter, stride and dilation traded, which yield dW as
+ * [Ci, fh, fw, Co], summed over chunks of n images (so that this filter
+ * stays in cache); it needs little memory beyond the chunks.
+ */
+export function conv2DBackpropFilter({
+  inputs,
+  backend,
+  attrs = {},
+}: WasmKernelArgs): tf.TensorInfo {
+  const { x, dy } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations } =
+    attrs as unknown as tf.Conv2DBackpropFilterAttrs & { dilations?: number | number[] };
+  assertChannelsLast('Conv2DBackpropFilter', dataFormat);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    pair(dilations),
+    pad,
+    dimRoundingMode,
+  );
+  const ops = new WasmOps(backend);
+  try {
+    const patches =
+      info.batchSize *
+      info.outHeight *
+      info.outWidth *
+      info.filterHeight *
+      info.filterWidth *
+      info.inChannels;
+    const dw =
+      patches <= tuning.maxPatchElements ? byGemm(ops, x, dy, info) : byConv(ops, x, dy, info);
+    return ops.keep(dw);
+  } finally {
+    ops.dispose();
+  }
+}
+
+function byGemm(
+  ops: WasmOps,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
+  const k = info.batchSize * info.outHeight * info.outWidth;
+  const cols = ops.alloc([k, fh * fw * ci]); // [N*Ho*Wo, fh*fw*Ci]
+  im2col(ops.view(x), info, ops.view(cols));
+  const colsT = ops.transpose(cols, [1, 0]); // [fh*fw*Ci, N*Ho*Wo]
+  const dw = ops.matMul(colsT, ops.reshape(dy, [k, co])); // [fh*fw*Ci, Co]
+  return ops.reshape(dw, [fh, fw, ci, co]);
+}
+
+function byConv(
+  ops: WasmOps,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize } = info;
+  const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
+  const rows = filterGradAxis({
+    inSize: h,
+    filter: fh,
+    dilation: info.dilationHeight,
+    stride: info.strideHeight,
+    padBefore: info.padInfo.top,
+    outSize: ho,
+  });
+  const cols = filterGradAxis({
+    inSize: w,
+    filter: fw,
+    dilation: info.dilationWidth,
+    stride: info.strideWidth,
+    padBefore: info.padInfo.left,
+    outSize: wo,
+  });
+  const dyImage = ho * wo * co;
+  const xImage = h * w * ci;
+  const perChunk = Math.max(1, Math.floor(tuning.convChunkBytes / 4 / dyImage));
+  const acc = new Float32Array(fh * fw * ci * co); // [fh, fw, Ci, Co]
+  for (let first = 0; first < batchSize; first += perChunk) {
+    const count = Math.min(perChunk, batchSize - first);
+    const chunk = new WasmOps(ops.backend);
+    try {
+      const xc = chunk.alloc([count, h, w, ci]);
+      chunk.view(xc).set(chunk.view(x).subarray(first * xImage, (first + count) * xImage));
+      const dyc = chunk.alloc([count, ho, wo, co]);
+      chunk.view(dyc).set(chunk.view(dy).subarray(first * dyImage, (first + count) * dyImage));
+      const xT = chunk.transpose(xc, [3, 1, 2, 0]); // [Ci, H, W, count]
+      const dyT = chunk.transpose(dyc, [1, 2, 0, 3]); // [Ho, Wo, count, Co]
+      const full = chunk.run(
+        'Conv2D',
+        { x: xT, filter: dyT },
+        {
+          strides: [info.dilationHeight, info.dilationWidth],
+          dilations: [info.strideHeight, info.strideWidth],
+          pad: [
+            [0, 0],
+            [info.padInfo.top, rows.padAfter],
+            [info.padInfo.left, cols.padAfter],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+        },
+      ); // [Ci, oh >= fh, ow >= fw, Co]
+      const part = chunk.view(full);
+      const [, oh, ow] = full.shape;
+      for (let c = 0; c < ci; c++)
+        for (let a = 0; a < fh; a++)
+          for (let b = 0; b < fw; b++) {
+            const src = ((c * oh + a) * ow + b) * co;
+            const dst = ((a * fw + b) * ci + c) * co;
+            for (let o = 0; o < co; o++) acc[dst + o] += part[src + o];
+          }
+    } finally {
+      chunk.dispose();
+    }
+  }
+  const dw = ops.alloc([fh, fw, ci, co]);
+  ops.view(dw).set(acc);
+  return dw;
+}

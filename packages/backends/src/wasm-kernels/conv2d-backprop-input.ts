@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { inputGradAxis } from './conv-geometry';
+import { col2im } from './im2col';
+import { tuning } from './tuning';
+import { assertChannelsLast, pair, WasmOps, zeroInsert, type WasmKernelArgs } from './wasm-ops';
+
+/**
+ * Conv2DBackpropInput for 'wasm' on XNNPACK (the wasm backend's own version is
+ * a plain loop). Stride 1: a forward Conv2D of dy with the filter reversed in
+ * space and its channel axes swapped ([fh, fw, Co, Ci]). Larger strides, where
+ * that convolution would mostly multiply inserted zeros: a GEMM of dy
+ * [N*Ho*Wo, Co] with the filter as [Co, fh*fw*Ci], then col2im (while the patch
+ * matrix fits `tuning.maxPatchElements`; otherwise the zero-inserted convolution).
+ *
+ * dx[n,y,x,ci] = sum_{a,b,co} dyd[n, y + padTop - a*dh, x + padLeft - b*dw, co] * W[a,b,ci,co]
+ */
+export function conv2DBackpropInput({
+  inputs,
+  backend,
+  attrs = {},
+}: WasmKernelArgs): tf.TensorInfo {
+  const { dy, filter } = inputs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape, dilations } =
+    attrs as unknown as tf.Conv2DBackpropInputAttrs & { dilations?: number | number[] };
+  assertChannelsLast('Conv2DBackpropInput', dataFormat);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    pair(dilations),
+    pad,
+    dimRoundingMode,
+  );
+  const ops = new WasmOps(backend);
+  const strided = info.strideHeight > 1 || info.strideWidth > 1;
+  const patches =
+    info.batchSize *
+    info.outHeight *
+    info.outWidth *
+    info.filterHeight *
+    info.filterWidth *
+    info.inChannels;
+  try {
+    if (strided && patches <= tuning.maxPatchElements)
+      return ops.keep(byGemm(ops, dy, filter, info));
+    const wRev = ops.run('Reverse', { x: filter }, { dims: [0, 1] }); // [fh, fw, Ci, Co]
+    const wT = ops.transpose(wRev, [0, 1, 3, 2]); // [fh, fw, Co, Ci]
+    return ops.keep(transposedConv(ops, dy, wT, info, 'Conv2D'));
+  } finally {
+    ops.dispose();
+  }
+}
+
+/** dy [N*Ho*Wo, Co] times the filter as [Co, fh*fw*Ci] gives patch rows; col2im adds them up. */
+function byGemm(
+  ops: WasmOps,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co } = info;
+  const k = info.batchSize * info.outHeight * info.outWidth;
+  const wT = ops.transpose(ops.reshape(filter, [fh * fw * ci, co]), [1, 0]); // [Co, fh*fw*Ci]
+  const cols = ops.matMul(ops.reshape(dy, [k, co]), wT); // [N*Ho*Wo, fh*fw*Ci]
+  const dx = ops.alloc(info.inShape); // [N, H, W, Ci]
+  const out = ops.view(dx);
+  out.fill(0);
+  col2im(ops.view(cols), info, out);
+  return dx;
+}
+
+/**
+ * The stride-1 convolution of zero-inserted `dy` with an already reversed
+ * filter that returns the input gradient of the forward convolution `info`
+ * (shared by the regular and the depthwise input gradients).
+ */
+export function transposedConv(
+  ops: WasmOps,
+  dy: tf.TensorInfo,
+  reversedFilter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  kernel: 'Conv2D' | 'DepthwiseConv2dNative',
+): tf.TensorInfo {
+  const rows = inputGradAxis({
+    inSize: info.inHeight,
+    filter: info.filterHeight,
+    dilation: info.dilationHeight,
+    stride: info.strideHeight,
+    padBefore: info.padInfo.top,
+    outSize: info.outHeight,
+  });
+  const cols = inputGradAxis({
+    inSize: info.inWidth,
+    filter: info.filterWidth,
+    dilation: info.dilationWidth,
+    stride: info.strideWidth,
+    padBefore: info.padInfo.left,
+    outSize: info.outWidth,
+  });
+  const spread = zeroInsert(ops, dy, info.strideHeight, info.strideWidth); // [N, (Ho-1)*sh+1, (Wo-1)*sw+1, C]
+  const [n, , , c] = spread.shape;
+  const cropped = ops.slice(spread, [0, rows.begin, cols.begin, 0], [n, rows.size, cols.size, c]);
+  return ops.run(
+    kernel,
+    { x: cropped, filter: reversedFilter },
+    {
+      strides: [1, 1],
+      dilations: [info.dilationHeight, info.dilationWidth],
+      pad: [
+        [0, 0],
+        [rows.padBefore, rows.padAfter],
+        [cols.padBefore, cols.padAfter],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  ); // [N, H, W, Ci * (depthwise: multiplier)]
+}
