@@ -1,0 +1,36 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Method } from './methods/method';
+
+/** Where a run stands when a checkpoint is written (stored in `state.json`). */
+export interface RunState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Global steps completed. */
+  step: number;
+  /** The run's seed and the generator's state after the last completed step. */
+  seed: number;
+  rngState: unknown;
+  /** The method's `name`. */
+  method: string;
+}
+
+/** The live objects a checkpoint reads from (save) or writes into (restore). */
+export interface CheckpointParts {
+  encoder: LayersModel;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  method: Method<any>;
+  optimizer: tf.Optimizer;
+}
+
+/**
+ * Saves and restores training checkpoints. `@ssl/trainer/node` implements it
+ * on the file system (`nodeCheckpointIO`); `pretrain({ checkpointDir })` loads
+ * that implementation lazily, so the main entry stays browser-safe. Pass your
+ * own as `pretrain({ checkpointIO })` to keep checkpoints elsewhere.
+ */
+export interface CheckpointIO {
+  save(dir: string, parts: CheckpointParts, state: RunState): Promise<void>;
+  /** Restores into `parts` (already built) and returns the run state, or null when `dir` holds no checkpoint. */
+  restore(dir: string, parts: CheckpointParts): Promise<RunState | null>;
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseCliArgs, UsageError } from './args';
+
+const base = [
+  'pretrain',
+  '--method',
+  'simclr',
+  '--data',
+  'mnist',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '64',
+  '--out',
+  'runs/x',
+];
+const withArg = (name: string, value?: string) => {
+  const i = base.indexOf(name);
+  const argv = base.slice();
+  if (value === undefined) argv.splice(i, 2);
+  else argv[i + 1] = value;
+  return argv;
+};
+
+describe('parseCliArgs', () => {
+  it('parses ssl pretrain with defaults', () => {
+    expect(
+      parseCliArgs([...base, '--lr', '0.01', '--resume', '--backend', 'cpu', '--limit', '100']),
+    ).toEqual({
+      command: 'pretrain',
+      method: 'simclr',
+      data: ['mnist'],
+      epochs: 2,
+      batchSize: 64,
+      limit: 100,
+      lr: 0.01,
+      optimizer: 'adam',
+      warmupEpochs: 0,
+      seed: 0,
+      backend: 'cpu',
+      out: 'runs/x',
+      resume: true,
+      checkpointEvery: 1,
+      imageSize: 32,
+      channels: 3,
+      vocabSize: 2000,
+      maxLength: 64,
+      quiet: false,
+    });
+  });
+
+  it.each([
+    [
+      withArg('--method', 'simclrr'),
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm; got 'simclrr'",
+    ],
+    [withArg('--batch-size', '0'), "ssl pretrain: --batch-size must be an integer >= 1, got '0'"],
+    [
+      withArg('--batch-size', '2.5'),
+      "ssl pretrain: --batch-size must be an integer >= 1, got '2.5'",
+    ],
+    [withArg('--epochs', 'x'), "ssl pretrain: --epochs must be an integer >= 1, got 'x'"],
+    [withArg('--epochs'), 'ssl pretrain: --epochs is required'],
+    [
+      withArg('--data', '/no/such/folder'),
+      "ssl pretrain: --data '/no/such/folder' is neither 'mnist' nor an existing folder of images",
+    ],
+    [withArg('--out'), 'ssl pretrain: --out DIR is required'],
+    [[...base, '--lr=-1'], "ssl pretrain: --lr must be a number > 0, got '-1'"],
+    [[...base, '--lr', '0'], "ssl pretrain: --lr must be a number > 0, got '0'"],
+    [
+      [...base, '--backend', 'gpu'],
+      "ssl pretrain: --backend must be one of auto, wasm, cpu, tensorflow; got 'gpu'",
+    ],
+    [
+      [...base, '--frobnicate'],
+      "ssl pretrain: Unknown option '--frobnicate' (see ssl pretrain --help)",
+    ],
+    [['train'], "ssl: unknown command 'train'; expected pretrain or eval (see ssl --help)"],
+    [
+      ['eval', '--encoder', '/no/such/dir'],
+      "ssl eval: --encoder '/no/such/dir' is not a folder (expected DIR/encoder with model.json)",
+    ],
+    [
+      [
+        'pretrain',
+        '--method',
+        'mlm',
+        '--data',
+        'no-such-corpus',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '2',
+        '--out',
+        'o',
+      ],
+      "ssl pretrain: --data 'no-such-corpus' is neither a bundled corpus (sotu, moby-dick, spam-assassin) nor an existing file or folder",
+    ],
+  ])('refuses %j with one clear line', (argv, message) => {
+    let err: unknown;
+    try {
+      parseCliArgs(argv);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('accepts an existing image folder, mlm corpora, eval, help and version', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ssl-args-'));
+    try {
+      expect(parseCliArgs(withArg('--data', dir))).toMatchObject({ data: [dir] });
+      expect(
+        parseCliArgs([
+          'pretrain',
+          '--method',
+          'mlm',
+          '--data',
+          'sotu,moby-dick',
+          '--epochs',
+          '1',
+          '--batch-size',
+          '8',
+          '--out',
+          'o',
+        ]),
+      ).toMatchObject({ method: 'mlm', data: ['sotu', 'moby-dick'] });
+      expect(parseCliArgs(['eval', '--encoder', dir, '--labels-per-class', '5'])).toEqual({
+        command: 'eval',
+        encoder: dir,
+        data: 'mnist',
+        labelsPerClass: 5,
+        k: 1,
+        limit: undefined,
+        seed: 0,
+        backend: 'auto',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(parseCliArgs([])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['--help'])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['pretrain', '--help'])).toEqual({ command: 'help', topic: 'pretrain' });
+    expect(parseCliArgs(['--version'])).toEqual({ command: 'version' });
+  });
+});

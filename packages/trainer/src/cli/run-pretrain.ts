@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { mnistTensors } from '@ssl/data';
+import { imageFolder, textCorpus } from '@ssl/data/node';
+import { convEncoder, transformerEncoder } from '@ssl/encoders';
+import { WordPieceTokenizer } from '@ssl/mlm';
+import { pretrain, type PretrainResult } from '../pretrain';
+import type { PretrainData } from '../batches';
+import type { Method } from '../methods/method';
+import { simclr } from '../methods/simclr';
+import { moco } from '../methods/moco';
+import { byol } from '../methods/byol';
+import { simsiam } from '../methods/simsiam';
+import { barlowTwins } from '../methods/barlow-twins';
+import { vicreg } from '../methods/vicreg';
+import { mlm } from '../methods/mlm';
+import { lars } from '../optimizers/lars';
+import { warmupCosine } from '../schedules/warmup-cosine';
+import type { Schedule } from '../schedules/schedule';
+import type { Callback } from '../callbacks/callback';
+import { progressBar } from '../callbacks/progress-bar';
+import { metricsLog } from '../callbacks/metrics-log';
+import { nodeCheckpointIO } from '../io/checkpoint';
+import { writeFileAtomic } from '../io/atomic';
+import { saveModel } from '../io/model-io';
+import type { PretrainArgs } from './args';
+
+/** What a pretraining run needs besides the loop settings. */
+interface Setup {
+  encoder: LayersModel;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  method: Method<any>;
+  data: PretrainData;
+  dispose(): void;
+}
+
+const DEFAULT_LR = { adam: 1e-3, sgd: 0.05, lars: 0.3 } as const;
+
+function imageMethod(name: PretrainArgs['method'], batchSize: number): Method<tf.Tensor4D> {
+  switch (name) {
+    case 'simclr':
+      return simclr();
+    case 'moco':
+      return moco({ queueSize: Math.max(4096, batchSize) });
+    case 'byol':
+      return byol();
+    case 'simsiam':
+      return simsiam();
+    case 'barlow':
+      return barlowTwins();
+    case 'vicreg':
+      return vicreg();
+    default:
+      throw new Error(`ssl pretrain: no image method '${name}'`);
+  }
+}
+
+function imageSetup(a: PretrainArgs): Setup {
+  if (a.data[0] === 'mnist') {
+    const { images, labels } = mnistTensors({ split: 'train', limit: a.limit });
+    labels.dispose();
+    return {
+      encoder: convEncoder({ inputShape: [28, 28, 1], seed: a.seed }),
+      method: imageMethod(a.method, a.batchSize),
+      data: images,
+      dispose: () => images.dispose(),
+    };
+  }
+  const ds = imageFolder(a.data[0], {
+    size: [a.imageSize, a.imageSize],
+    channels: a.channels,
+    shuffle: true,
+    seed: a.seed,
+  });
+  return {
+    encoder: convEncoder({ inputShape: [a.imageSize, a.imageSize, a.channels], seed: a.seed }),
+    method: imageMethod(a.method, a.batchSize),
+    data: ds as unknown as PretrainData,
+    dispose: () => undefined,
+  };
+}
+
+async function mlmSetup(a: PretrainArgs, log: (line: string) => void): Promise<Setup> {
+  const corpus = textCorpus(a.data, { split: 'paragraphs', minLength: 20 });
+  const texts: string[] = [];
+  const source = a.limit ? corpus.take(a.limit) : corpus;
+  await source.forEachAsync((e) => void texts.push(e.text));
+  const tokFile = path.join(a.out, 'tokenizer.json');
+  let tokenizer: WordPieceTokenizer;
+  if (a.resume && existsSync(tokFile)) {
+    tokenizer = WordPieceTokenizer.fromJSON(readFileSync(tokFile, 'utf8'));
+  } else {
+    log(
+      `ssl pretrain: training a WordPiece vocabulary (${a.vocabSize}) on ${texts.length} paragraphs`,
+    );
+    tokenizer = WordPieceTokenizer.train(texts, { vocabSize: a.vocabSize });
+    await writeFileAtomic(tokFile, JSON.stringify(tokenizer.toJSON()));
+  }
+  const { ids } = tokenizer.encodeBatch(texts, { maxLength: a.maxLength, padding: 'max_length' });
+  const data = tf.tensor2d(ids, [ids.length, a.maxLength], 'int32'); // [N, T]
+  const encoder = transformerEncoder({
+    vocabSize: tokenizer.vocabSize,
+    maxLength: a.maxLength,
+    dModel: 64,
+    numHeads: 4,
+    numLayers: 2,
+    ffnDim: 128,
+    seed: a.seed,
+  });
+  return { encoder, method: mlm({ tokenizer }), data, dispose: () => data.dispose() };
+}
+
+/**
+ * `ssl pretrain`: trains, logging to `out/metrics.jsonl`, checkpointing into
+ * `out/checkpoint/`, and saves the encoder to `out/encoder/`. Returns the
+ * process exit status (1 when training stopped on a NaN loss).
+ */
+export async function runPretrain(a: PretrainArgs, log: (line: string) => void): Promise<number> {
+  const setup = a.method === 'mlm' ? await mlmSetup(a, log) : imageSetup(a);
+  const lr = a.lr ?? DEFAULT_LR[a.optimizer];
+  const optimizer =
+    a.optimizer === 'lars'
+      ? lars({ learningRate: lr })
+      : a.optimizer === 'sgd'
+        ? tf.train.momentum(lr, 0.9)
+        : tf.train.adam(lr);
+  // the cosine needs the run's length, known once the data is read: built at onTrainBegin
+  let schedule: Schedule = () => lr;
+  const callbacks: Callback[] = [
+    {
+      onTrainBegin(info) {
+        const warmupSteps = Math.min(
+          info.totalSteps,
+          Math.round(a.warmupEpochs * info.stepsPerEpoch),
+        );
+        schedule = warmupCosine({ baseLr: lr, warmupSteps, totalSteps: info.totalSteps });
+        if (info.resumed)
+          log(`ssl pretrain: resuming at epoch ${info.startEpoch + 1}, step ${info.startStep}`);
+      },
+    },
+    metricsLog(path.join(a.out, 'metrics.jsonl')),
+    ...(a.quiet ? [] : [progressBar()]),
+  ];
+  let result: PretrainResult;
+  try {
+    result = await pretrain({
+      method: setup.method,
+      encoder: setup.encoder,
+      data: setup.data,
+      epochs: a.epochs,
+      batchSize: a.batchSize,
+      optimizer,
+      schedule: (step) => schedule(step),
+      callbacks,
+      seed: a.seed,
+      limit: a.method === 'mlm' ? undefined : a.limit,
+      checkpointDir: path.join(a.out, 'checkpoint'),
+      checkpointEvery: a.checkpointEvery,
+      resume: a.resume,
+      checkpointIO: nodeCheckpointIO,
+    });
+  } finally {
+    setup.dispose();
+    optimizer.dispose();
+  }
+  const last = result.history[result.history.length - 1];
+  if (result.stopReason) {
+    log(`ssl pretrain: stopped early: ${result.stopReason}`);
+    if (last && !Number.isFinite(last.loss)) return 1;
+  }
+  const encoderDir = path.join(a.out, 'encoder');
+  await saveModel(setup.encoder, encoderDir);
+  setup.method.dispose();
+  log(
+    `ssl pretrain: ${a.method}: ${result.steps - result.startStep} steps in ${result.seconds.toFixed(1)} s ` +
+      `(${result.imagesPerSec.toFixed(0)} examples/s)` +
+      (last ? `, last loss ${last.loss.toFixed(4)}` : '') +
+      `; encoder saved to ${encoderDir}`,
+  );
+  return 0;
+}

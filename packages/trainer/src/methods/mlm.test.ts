@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '@ssl/augment';
+import { transformerEncoder } from '@ssl/encoders';
+import { WordPieceTokenizer } from '@ssl/mlm';
+import { describeBackends, expectFlatMemory } from '@ssl/test-utils';
+import { pretrain } from '../pretrain';
+import type { StepContext } from './method';
+import { mlm } from './mlm';
+
+const CORPUS = [
+  'the cat sat on the mat',
+  'the dog sat on the log',
+  'a cat and a dog played',
+  'the cat saw the dog on the mat',
+  'a dog sat on a log and a cat sat on a mat',
+  'the mat and the log',
+];
+const T = 12;
+
+function setup() {
+  const tok = WordPieceTokenizer.train(CORPUS, { vocabSize: 40 });
+  const ids = tf.tensor2d(
+    tok.encodeBatch(CORPUS, { maxLength: T, padding: 'max_length' }).ids,
+    undefined,
+    'int32',
+  );
+  const encoder = transformerEncoder({
+    vocabSize: tok.vocabSize,
+    maxLength: T,
+    dModel: 32,
+    numHeads: 2,
+    numLayers: 1,
+    ffnDim: 64,
+    dropout: 0,
+  });
+  return { tok, ids, encoder };
+}
+
+function stepCtx(step: number, records: Record<string, number>): StepContext {
+  return {
+    step,
+    epoch: 0,
+    totalSteps: 10,
+    lr: 1e-3,
+    rng: createRng(step),
+    record: (name, v) => {
+      records[name] = typeof v === 'number' ? v : v.dataSync()[0];
+      if (typeof v !== 'number') v.dispose();
+    },
+  };
+}
+
+describeBackends(
+  'mlm method',
+  () => {
+    it('trains through pretrain(): loss falls, accuracy and perplexity are logged', async () => {
+      const { tok, ids, encoder } = setup();
+      const method = mlm({ tokenizer: tok, maskProb: 0.3 });
+      const res = await pretrain({
+        method,
+        encoder,
+        data: ids,
+        epochs: 6,
+        batchSize: 6,
+        optimizer: tf.train.adam(2e-2),
+        seed: 1,
+      });
+      const h = res.history;
+      expect(h).toHaveLength(6);
+      expect(h[0].metrics.perplexity).toBeCloseTo(Math.exp(h[0].loss), 3);
+      expect(h[0].metrics.maskedAccuracy).toBeGreaterThanOrEqual(0);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      expect(mean(h.slice(-2).map((r) => r.loss))).toBeLessThan(
+        mean(h.slice(0, 2).map((r) => r.loss)) - 0.3,
+      );
+      method.dispose();
+      encoder.dispose();
+      ids.dispose();
+    });
+
+    it('keeps memory flat per step; getState/setState round-trip the head', async () => {
+      const { tok, ids, encoder } = setup();
+      const method = mlm({ tokenizer: tok, wholeWordMask: true });
+      await method.build(encoder, {
+        inputShape: [T],
+        seed: 3,
+        rng: createRng(3),
+        batchSize: 6,
+        stepsPerEpoch: 1,
+        totalSteps: 3,
+        epochs: 3,
+      });
+      const opt = tf.train.adam(1e-2);
+      const records: Record<string, number> = {};
+      let step = 0;
+      await expectFlatMemory(
+        () =>
+          opt.minimize(
+            () => method.loss(ids, stepCtx(step++, records)),
+            true,
+            method.trainableVariables(),
+          ),
+        4,
+      );
+      expect(Object.keys(records).sort()).toEqual(['maskedAccuracy', 'perplexity']);
+      const vars = method.trainableVariables();
+      const emb = encoder.getLayer('token_embedding').weights[0].read() as tf.Variable;
+      expect(vars.filter((v) => v.id === emb.id)).toHaveLength(1); // tied: listed once
+
+      const state = method.getState();
+      const saved = Object.fromEntries(
+        Object.entries(state.tensors).map(([k, t]) => [k, tf.clone(t)]),
+      );
+      expect(Object.keys(saved)).toHaveLength(5); // dense kernel+bias, LN gamma+beta, output bias
+      opt.minimize(
+        () => method.loss(ids, stepCtx(99, records)),
+        false,
+        method.trainableVariables(),
+      );
+      method.setState({ tensors: saved });
+      for (const [k, t] of Object.entries(method.getState().tensors)) {
+        expect(Array.from(t.dataSync())).toEqual(Array.from(saved[k].dataSync()));
+      }
+      expect(() => method.setState({ tensors: {} })).toThrow(
+        /mlm.setState: state has no tensor 'mlm_head\/0'/,
+      );
+      tf.dispose(Object.values(saved));
+      opt.dispose();
+      method.dispose();
+      encoder.dispose();
+      ids.dispose();
+    });
+
+    it('refuses a missing tokenizer and a vocabulary mismatch', async () => {
+      expect(() => mlm({} as never)).toThrow(/mlm: options.tokenizer must give vocabSize/);
+      const { tok, ids, encoder } = setup();
+      const other = mlm({
+        tokenizer: {
+          ...tok,
+          vocabSize: tok.vocabSize + 1,
+          specialTokenIds: tok.specialTokenIds,
+          padTokenId: 0,
+          maskTokenId: 4,
+        },
+      });
+      expect(() =>
+        other.build(encoder, {
+          inputShape: [T],
+          seed: 0,
+          rng: createRng(0),
+          batchSize: 1,
+          stepsPerEpoch: 1,
+          totalSteps: 1,
+          epochs: 1,
+        }),
+      ).toThrow(/token embedding has (\d+) rows but tokenizer.vocabSize is (\d+)/);
+      encoder.dispose();
+      ids.dispose();
+    });
+  },
+  ['cpu'], // training an embedding on wasm awaits @ssl/backends' UnsortedSegmentSum
+);

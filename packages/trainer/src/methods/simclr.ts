@@ -1,0 +1,32 @@
+import { ntXentLoss } from '@ssl/losses';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Method } from './method';
+import type { ProjectorOptions } from './options';
+import { projectorMethod } from './projector-method';
+
+/** Options of {@link simclr}. */
+export interface SimclrOptions extends ProjectorOptions {
+  /** NT-Xent temperature. Default 0.5 (SimCLR's CIFAR-10 value; 0.1 for ImageNet). */
+  temperature?: number;
+}
+
+/**
+ * SimCLR (Chen et al. 2020, "A Simple Framework for Contrastive Learning of
+ * Visual Representations"): two augmented views, encoder + 2-layer projection
+ * head, NT-Xent loss over the 2B projections (each view's positive is the
+ * other view of its image, the 2B-2 other views are negatives).
+ *
+ * Defaults: temperature 0.5, projectionDim 128, hiddenDim 512, augment by image size.
+ *
+ * @example
+ * ```ts
+ * await pretrain({ method: simclr({ temperature: 0.2 }), encoder, data: images, epochs: 5, batchSize: 256 });
+ * ```
+ */
+export function simclr(opts: SimclrOptions = {}): Method<tf.Tensor4D> {
+  const { temperature = 0.5 } = opts;
+  if (!(Number.isFinite(temperature) && temperature > 0)) {
+    throw new Error(`simclr: temperature must be a finite number > 0, got ${temperature}`);
+  }
+  return projectorMethod('simclr', 'simclr', opts, (z1, z2) => ntXentLoss(z1, z2, { temperature }));
+}
