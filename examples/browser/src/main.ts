@@ -1,0 +1,241 @@
+/**
+ * Pretrains a small conv encoder with SimCLR on MNIST in the browser, on WebGL (WASM or CPU as
+ * the fallback), using only the public APIs of the @ssl packages, and shows live: the loss,
+ * images/s, augmented view pairs, a UMAP of held-out digits and, at the end, kNN accuracy with
+ * 10 labels per class. `window.__ssl` exposes the page state to the end-to-end test.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// The backend packages are bundled with the page; @ssl/backends selects one when Start is
+// pressed (the `@ssl/backends/webgl` style entries would select one at import time instead).
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { useBackend } from '@ssl/backends';
+import { simclrAugment, createRng } from '@ssl/augment';
+import { loadMnist } from '@ssl/data';
+import { convEncoder } from '@ssl/encoders';
+import { embed, knnAccuracy, pretrain, selectLabelled, simclr, type Callback } from '@ssl/trainer';
+
+import { drawEmbedding, DIGIT_COLORS, umap2d } from './embedding-map';
+import { drawLossChart } from './loss-chart';
+import { drawViewPairs } from './view-grid';
+
+type BackendChoice = 'webgl' | 'wasm' | 'cpu';
+
+interface PageState {
+  backend: string;
+  fallbackReason: string | null;
+  step: number;
+  losses: number[];
+  embeddingDraws: number;
+  numTensors: number[];
+  running: boolean;
+  paused: boolean;
+  knnAccuracy: number | null;
+}
+
+const state: PageState = {
+  backend: 'none',
+  fallbackReason: null,
+  step: 0,
+  losses: [],
+  embeddingDraws: 0,
+  numTensors: [],
+  running: false,
+  paused: false,
+  knnAccuracy: null,
+};
+(window as unknown as { __ssl: PageState }).__ssl = state;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  backendChoice: $<HTMLSelectElement>('backend-choice'),
+  steps: $<HTMLInputElement>('steps'),
+  batch: $<HTMLInputElement>('batch'),
+  start: $<HTMLButtonElement>('start'),
+  pause: $<HTMLButtonElement>('pause'),
+  stop: $<HTMLButtonElement>('stop'),
+  backend: $('backend'),
+  step: $('step'),
+  loss: $('loss'),
+  ips: $('ips'),
+  memory: $('memory'),
+  knn: $('knn'),
+  status: $('status'),
+  lossChart: $<HTMLCanvasElement>('loss-chart'),
+  views: $<HTMLCanvasElement>('views'),
+  embedding: $<HTMLCanvasElement>('embedding'),
+  legend: $('legend'),
+};
+
+// A bundler serves the .wasm binaries from its own URLs: tell tfjs-backend-wasm where they are.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+const EMBED_POINTS = 600; // held-out digits in the map
+const VIEW_PAIRS = 12;
+const SIZE = 28;
+
+const train = loadMnist({ split: 'train' });
+const test = loadMnist({ split: 'test' });
+ui.legend.innerHTML = DIGIT_COLORS.map((c, d) => `<span style="--c:${c}">${d}</span>`).join('');
+ui.start.disabled = false;
+ui.status.textContent = `Loaded ${train.count} training and ${test.count} held-out digits.`;
+
+/** Tries the chosen backend and falls back (webgl → wasm → cpu), saying why. */
+async function selectBackend(choice: BackendChoice): Promise<void> {
+  const order: BackendChoice[] = ['webgl', 'wasm', 'cpu'];
+  const reasons: string[] = [];
+  for (const name of order.slice(order.indexOf(choice))) {
+    try {
+      state.backend = await useBackend(name);
+      state.fallbackReason = reasons.length ? reasons.join('; ') : null;
+      ui.backend.textContent = state.fallbackReason
+        ? `${state.backend} (fallback: ${state.fallbackReason})`
+        : state.backend;
+      return;
+    } catch (err) {
+      reasons.push(`${name} unavailable: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no backend could start: ${reasons.join('; ')}`);
+}
+
+function imagesTensor(arrays: { images: Float32Array }, count: number): tf.Tensor4D {
+  return tf.tensor4d(arrays.images.subarray(0, count * SIZE * SIZE), [count, SIZE, SIZE, 1]);
+}
+
+/** Draws two augmented views of the first few digits with the method's own augmentation. */
+async function showViews(step: number): Promise<void> {
+  const augment = simclrAugment({ preset: 'digits' });
+  const [v1, v2] = tf.tidy(() => {
+    const x = imagesTensor(train, VIEW_PAIRS);
+    const rng = createRng(step);
+    return [augment(x, rng), augment(x, rng)];
+  });
+  const [a, b] = await Promise.all([v1.data(), v2.data()]);
+  tf.dispose([v1, v2]);
+  drawViewPairs(ui.views, a as Float32Array, b as Float32Array, VIEW_PAIRS, SIZE);
+}
+
+/** Embeds held-out digits with the current encoder and draws their UMAP. */
+async function showEmbedding(encoder: Parameters<typeof embed>[0]): Promise<void> {
+  const x = imagesTensor(test, EMBED_POINTS);
+  const feats = embed(encoder, x, { batchSize: 200 });
+  const values = (await feats.data()) as Float32Array;
+  const dim = feats.shape[1];
+  tf.dispose([x, feats]);
+  const points = await umap2d(values, EMBED_POINTS, dim);
+  drawEmbedding(ui.embedding, points, test.labels.subarray(0, EMBED_POINTS));
+  state.embeddingDraws++;
+}
+
+async function evaluateKnn(encoder: Parameters<typeof embed>[0]): Promise<number> {
+  const idx = selectLabelled(train.labels, { labelsPerClass: 10, seed: 0 });
+  const labelled = tf.tidy(() => {
+    const all = imagesTensor(train, train.count);
+    const i = tf.tensor1d(idx, 'int32');
+    return {
+      images: tf.gather(all, i) as tf.Tensor4D,
+      labels: tf.tensor1d(
+        Array.from(idx, (j) => train.labels[j]),
+        'int32',
+      ),
+    };
+  });
+  const nTest = Math.min(1000, test.count);
+  const held = {
+    images: imagesTensor(test, nTest),
+    labels: tf.tensor1d(test.labels.subarray(0, nTest), 'int32'),
+  };
+  try {
+    return await knnAccuracy({ encoder, train: labelled, test: held, k: 1 });
+  } finally {
+    tf.dispose([labelled.images, labelled.labels, held.images, held.labels]);
+  }
+}
+
+let stopRequested = false;
+
+async function run(): Promise<void> {
+  Object.assign(state, { step: 0, losses: [], numTensors: [], knnAccuracy: null, running: true });
+  stopRequested = false;
+  ui.start.disabled = true;
+  ui.pause.disabled = false;
+  ui.stop.disabled = false;
+  ui.status.textContent = '';
+  await selectBackend(ui.backendChoice.value as BackendChoice);
+
+  const steps = Math.max(1, Number(ui.steps.value));
+  const batchSize = Math.max(8, Number(ui.batch.value));
+  const encoder = convEncoder({ inputShape: [SIZE, SIZE, 1] });
+  const method = simclr({ temperature: 0.5 });
+  const data = imagesTensor(train, train.count);
+  const stepsPerEpoch = Math.floor(train.count / batchSize);
+  await showViews(0);
+  await showEmbedding(encoder);
+
+  const live: Callback = {
+    async onStepEnd(logs, control) {
+      state.step = logs.step + 1;
+      state.losses.push(logs.loss);
+      ui.step.textContent = `${state.step} / ${steps}`;
+      ui.loss.textContent = logs.loss.toFixed(4);
+      ui.ips.textContent = logs.imagesPerSec.toFixed(0);
+      drawLossChart(ui.lossChart, state.losses);
+      if (state.step % 10 === 0) await showViews(state.step);
+      if (state.step % 50 === 0 || state.step === steps) await showEmbedding(encoder);
+      const mem = tf.memory();
+      state.numTensors.push(mem.numTensors);
+      ui.memory.textContent = `${mem.numTensors} tensors, ${(mem.numBytes / 2 ** 20).toFixed(1)} MiB`;
+      while (state.paused && !stopRequested) await new Promise((r) => setTimeout(r, 100));
+      if (stopRequested) control.stop('stopped by the user');
+      else if (state.step >= steps) control.stop('reached the requested steps');
+      await tf.nextFrame(); // let the page repaint between steps
+    },
+  };
+
+  try {
+    await pretrain({
+      method,
+      encoder,
+      data,
+      epochs: Math.ceil(steps / stepsPerEpoch),
+      batchSize,
+      seed: 0,
+      callbacks: [live],
+    });
+    ui.status.textContent = 'Evaluating: kNN with 10 labels per class…';
+    state.knnAccuracy = await evaluateKnn(encoder);
+    ui.knn.textContent = `${(100 * state.knnAccuracy).toFixed(1)}%`;
+    ui.status.textContent = 'Done.';
+  } catch (err) {
+    ui.status.textContent = `Error: ${(err as Error).message}`;
+    throw err;
+  } finally {
+    tf.dispose(data);
+    method.dispose();
+    encoder.dispose();
+    state.running = false;
+    state.paused = false;
+    ui.start.disabled = false;
+    ui.pause.disabled = true;
+    ui.stop.disabled = true;
+    ui.pause.textContent = 'Pause';
+  }
+}
+
+ui.start.addEventListener('click', () => void run());
+ui.pause.addEventListener('click', () => {
+  state.paused = !state.paused;
+  ui.pause.textContent = state.paused ? 'Resume' : 'Pause';
+});
+ui.stop.addEventListener('click', () => {
+  stopRequested = true;
+});

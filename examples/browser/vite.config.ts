@@ -1,0 +1,9 @@
+import { defineConfig } from 'vite';
+
+// tfjs-backend-wasm fetches its .wasm binaries at run time; the page hands their bundled
+// URLs to @ssl/backends (see src/main.ts), so nothing is loaded from a CDN.
+export default defineConfig({
+  base: './',
+  build: { target: 'es2020', chunkSizeWarningLimit: 4096 },
+  server: { host: '127.0.0.1' },
+});
