@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends, expectNoLeak } from '@ssl/test-utils';
 
 import { fineTune } from './fine-tune';
+import { linearProbe } from './linear-probe';
 import { quadrantImages, tinyEncoder } from './test-helpers';
 
 /** Flip left-right with a seeded coin per call: a stand-in for @ssl/augment. */
@@ -21,9 +22,9 @@ describeBackends(
         encoder,
         train,
         test,
-        epochs: 40,
-        lr: 0.02,
-        batchSize: 8,
+        epochs: 25,
+        lr: 0.05,
+        batchSize: 16,
       });
       expect(trainAccuracy).toBe(1);
       expect(accuracy).toBe(1);
@@ -61,6 +62,32 @@ describeBackends(
       encoder.dispose();
     });
 
+    it("headInit 'probe' starts from the linear probe: the folded head scores exactly as linearProbe", async () => {
+      const train = quadrantImages(3, 11);
+      const test = quadrantImages(8, 12);
+      const encoder = tinyEncoder(13);
+      const probe = { epochs: 20, lr: 0.05, l2: 1e-2, batchSize: 4 };
+      const expected = await linearProbe({ encoder, train, test, ...probe, seed: 3 });
+      // One step with a negligible learning rate, batch norm frozen: the model is the probe.
+      const tuned = await fineTune({
+        encoder,
+        train,
+        test,
+        epochs: 1,
+        batchSize: 12,
+        lr: 1e-9,
+        seed: 3,
+        freezeBatchNorm: true,
+        headInit: 'probe',
+        probe,
+      });
+      expect(tuned.accuracy).toBe(expected.accuracy);
+      expect(tuned.trainAccuracy).toBe(expected.trainAccuracy);
+      expect(expected.accuracy).toBeGreaterThan(0.25);
+      tf.dispose([train.images, train.labels, test.images, test.labels]);
+      encoder.dispose();
+    });
+
     it('with freezeBatchNorm keeps the encoder in inference mode and still trains the head', async () => {
       const train = quadrantImages(4, 5);
       const test = quadrantImages(5, 6);
@@ -69,7 +96,7 @@ describeBackends(
         encoder,
         train,
         test,
-        epochs: 30,
+        epochs: 15,
         lr: 0.02,
         batchSize: 16,
         freezeBatchNorm: true,
@@ -107,6 +134,9 @@ describeBackends(
       await expect(fineTune({ encoder, train: nan, test: set, epochs: 3 })).rejects.toThrow(
         /fineTune: the loss became (NaN|Infinity|-Infinity) at step \d+; lower lr/,
       );
+      await expect(
+        fineTune({ encoder, train: set, test: set, headInit: 'zeros' as never }),
+      ).rejects.toThrow(`fineTune: headInit must be 'random' or 'probe', got "zeros"`);
       tf.dispose([set.images, set.labels, flat.images, nan.images]);
       encoder.dispose();
     });

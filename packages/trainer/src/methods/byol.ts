@@ -1,18 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { predictionHead, projectionHead } from '@ssl/encoders';
-import { negativeCosineSimilarity } from '@ssl/losses';
+import { methodPredictor, methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import {
   forward,
-  headSeed,
-  modelState,
+  modelsState,
   representationDim,
-  setModelState,
+  setModelsState,
   trainableVariables,
 } from './model-state';
-import { cloneModel, emaUpdate } from './momentum-model';
+import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
+import { symmetricNegativeCosine } from './symmetric-negative-cosine';
 import { twoViews } from './views';
 
 /** Options of {@link byol}. */
@@ -55,8 +54,7 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
     predictorHiddenDim = 512,
     augment,
   } = opts;
-  if (!(momentum >= 0 && momentum <= 1))
-    throw new Error(`byol: momentum must be in [0, 1], got ${momentum}`);
+  checkMomentum(fn, momentum);
   let encoder: LayersModel | undefined;
   let m:
     | {
@@ -75,6 +73,16 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
     if (m) Object.values(m).forEach((model) => model.dispose());
     m = undefined;
   };
+  /** The models saved in a checkpoint, under their state prefixes. */
+  const stateModels = () => {
+    const s = built();
+    return {
+      projector: s.projector,
+      predictor: s.predictor,
+      target_encoder: s.targetEncoder,
+      target_projector: s.targetProjector,
+    };
+  };
   const tau = (step: number, totalSteps: number) => byolMomentum(momentum, step + 1, totalSteps);
   return {
     name: 'byol',
@@ -83,19 +91,8 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
       views = twoViews(fn, augment, ctx.inputShape);
       dispose();
       encoder = enc;
-      const projector = projectionHead({
-        inputDim,
-        hiddenDim,
-        outputDim: projectionDim,
-        name: 'byol_projector',
-        seed: headSeed(ctx.seed, 0),
-      });
-      const predictor = predictionHead({
-        inputDim: projectionDim,
-        hiddenDim: predictorHiddenDim,
-        name: 'byol_predictor',
-        seed: headSeed(ctx.seed, 1),
-      });
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
       m = {
         projector,
         predictor,
@@ -111,16 +108,10 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
       const s = built();
       return tf.tidy(() => {
         const [v1, v2] = s.views(batch, ctx.rng);
-        const b = batch.shape[0];
         const x = tf.concat([v1, v2], 0); // [2B, H, W, C]
         const p = forward(s.predictor, forward(s.projector, forward(s.encoder, x))); // [2B, P]
         const zt = forward(s.targetProjector, forward(s.targetEncoder, x)); // [2B, P], no gradient path
-        const [p1, p2] = tf.split(p, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
-        const [t1, t2] = tf.split(zt, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
-        return tf.mul(
-          tf.add(negativeCosineSimilarity(p1, t2), negativeCosineSimilarity(p2, t1)),
-          0.5,
-        ) as tf.Scalar;
+        return symmetricNegativeCosine(p, zt);
       });
     },
     afterStep(ctx) {
@@ -133,22 +124,10 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
       return { momentum: tau(ctx.step, ctx.totalSteps) };
     },
     getState() {
-      const s = built();
-      return {
-        tensors: {
-          ...modelState('projector', s.projector),
-          ...modelState('predictor', s.predictor),
-          ...modelState('target_encoder', s.targetEncoder),
-          ...modelState('target_projector', s.targetProjector),
-        },
-      };
+      return { tensors: modelsState(stateModels()) };
     },
     setState(state) {
-      const s = built();
-      setModelState(fn, 'projector', s.projector, state.tensors);
-      setModelState(fn, 'predictor', s.predictor, state.tensors);
-      setModelState(fn, 'target_encoder', s.targetEncoder, state.tensors);
-      setModelState(fn, 'target_projector', s.targetProjector, state.tensors);
+      setModelsState(fn, stateModels(), state.tensors);
     },
     dispose,
   };

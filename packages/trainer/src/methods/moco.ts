@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { projectionHead } from '@ssl/encoders';
 import { infoNCELoss } from '@ssl/losses';
+import { methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import {
   forward,
   headSeed,
-  modelState,
+  modelsState,
   representationDim,
-  setModelState,
+  setModelsState,
   trainableVariables,
 } from './model-state';
-import { cloneModel, emaUpdate } from './momentum-model';
+import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
 import { twoViews } from './views';
 
 /** Options of {@link moco}. */
@@ -68,8 +68,7 @@ export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
   if (!Number.isInteger(queueSize) || queueSize < 1) {
     throw new Error(`moco: queueSize must be an integer >= 1, got ${queueSize}`);
   }
-  if (!(momentum >= 0 && momentum <= 1))
-    throw new Error(`moco: momentum must be in [0, 1], got ${momentum}`);
+  checkMomentum(fn, momentum);
   if (!(Number.isFinite(temperature) && temperature > 0)) {
     throw new Error(`moco: temperature must be a finite number > 0, got ${temperature}`);
   }
@@ -91,6 +90,11 @@ export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
     pendingKeys?.dispose();
     queue = pendingKeys = undefined;
   };
+  /** The models saved in a checkpoint, under their state prefixes. */
+  const stateModels = () => {
+    const s = built();
+    return { projector: s.projector, key_encoder: s.keyEncoder, key_projector: s.keyProjector };
+  };
   return {
     name: 'moco',
     async build(enc, ctx) {
@@ -101,13 +105,7 @@ export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
       views = twoViews(fn, augment, ctx.inputShape);
       dispose();
       encoder = enc;
-      const projector = projectionHead({
-        inputDim,
-        hiddenDim,
-        outputDim: projectionDim,
-        name: 'moco_projector',
-        seed: headSeed(ctx.seed, 0),
-      });
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
       m = {
         projector,
         keyEncoder: await cloneModel(enc),
@@ -155,20 +153,13 @@ export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
     getState() {
       const s = built();
       return {
-        tensors: {
-          ...modelState('projector', s.projector),
-          ...modelState('key_encoder', s.keyEncoder),
-          ...modelState('key_projector', s.keyProjector),
-          queue: s.queue,
-        },
+        tensors: { ...modelsState(stateModels()), queue: s.queue },
         json: { queuePtr: ptr },
       };
     },
     setState(state) {
       const s = built();
-      setModelState(fn, 'projector', s.projector, state.tensors);
-      setModelState(fn, 'key_encoder', s.keyEncoder, state.tensors);
-      setModelState(fn, 'key_projector', s.keyProjector, state.tensors);
+      setModelsState(fn, stateModels(), state.tensors);
       const q = state.tensors.queue;
       if (!q || !tf.util.arraysEqual(q.shape, s.queue.shape)) {
         throw new Error(

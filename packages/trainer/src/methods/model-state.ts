@@ -35,6 +35,20 @@ export function setModelState(
   model.setWeights(values);
 }
 
+/** {@link modelState} of several models, each under its key in `models` as prefix. */
+export function modelsState(models: Record<string, LayersModel>): Record<string, tf.Tensor> {
+  return Object.assign({}, ...Object.entries(models).map(([p, m]) => modelState(p, m)));
+}
+
+/** {@link setModelState} for each model of `models`, in order, under its key as prefix. */
+export function setModelsState(
+  fn: string,
+  models: Record<string, LayersModel>,
+  tensors: Record<string, tf.Tensor>,
+): void {
+  for (const [prefix, model] of Object.entries(models)) setModelState(fn, prefix, model, tensors);
+}
+
 /** The model's trainable weights as the `tf.Variable`s an optimizer updates. */
 export function trainableVariables(...models: LayersModel[]): tf.Variable[] {
   return models.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));

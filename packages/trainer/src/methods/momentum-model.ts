@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+/** Throws unless the momentum (EMA decay) `momentum` of method `fn` is in [0, 1]. */
+export function checkMomentum(fn: string, momentum: number): void {
+  if (!(momentum >= 0 && momentum <= 1))
+    throw new Error(`${fn}: momentum must be in [0, 1], got ${momentum}`);
+}
+
 /**
  * A copy of a model (same architecture, same weights), rebuilt from its JSON
  * config, for momentum / EMA targets (MoCo, BYOL). Its variables are never

