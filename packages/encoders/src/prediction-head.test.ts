@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackends, expectAllClose, expectNoLeak, randomArray } from '@ssl/test-utils';
+import { describeBackends, expectNoLeak, randomArray } from '@ssl/test-utils';
 import { predictionHead } from './prediction-head';
-import { perturbWeights, saveAndLoad } from './testing/round-trip';
+import { expectSameAfterSaveAndLoad, perturbWeights } from './testing/round-trip';
 
 describeBackends('predictionHead', () => {
   it('Linear-BN-ReLU-Linear, outputDim defaults to inputDim, hand-computed parameter count', () => {
@@ -28,14 +28,10 @@ describeBackends('predictionHead', () => {
   it('save -> load gives identical outputs', async () => {
     const head = predictionHead({ inputDim: 6, hiddenDim: 3 });
     perturbWeights(head, 2);
-    const loaded = await saveAndLoad(head);
     const x = tf.tensor2d(randomArray(4 * 6, 3), [4, 6]);
-    const a = head.predict(x) as tf.Tensor;
-    const b = loaded.predict(x) as tf.Tensor;
-    expectAllClose(b.dataSync(), a.dataSync(), { atol: 1e-6, rtol: 0 });
-    tf.dispose([x, a, b]);
+    await expectSameAfterSaveAndLoad(head, x);
+    x.dispose();
     head.dispose();
-    loaded.dispose();
   });
 
   it('forward pass leaks no tensors', async () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import {
   describeBackends,
   expectAllClose,
@@ -7,6 +8,7 @@ import {
   mulberry32,
   randomArray,
 } from '@ssl/test-utils';
+import { LayerNormalization } from './layer-normalization';
 import { MultiHeadSelfAttention } from './multi-head-self-attention';
 import { PositionEmbedding } from './position-embedding';
 import { getTokenEmbedding, transformerEncoder } from './transformer-encoder';
@@ -67,6 +69,63 @@ describeBackends('transformerEncoder', () => {
       /getTokenEmbedding: model 'x' has no layer named 'token_embedding'/,
     );
     model.dispose();
+  });
+
+  it('uses the fast LayerNormalization: one after the embeddings, two per block', () => {
+    const model = transformerEncoder({ ...TINY, layerNormEps: 1e-9 });
+    const norms = model.layers.filter((l) => l instanceof LayerNormalization);
+    expect(norms.map((l) => l.name)).toEqual([
+      'transformer_encoder_embedding_norm',
+      'transformer_encoder_layer1_attention_norm',
+      'transformer_encoder_layer1_ffn_norm',
+      'transformer_encoder_layer2_attention_norm',
+      'transformer_encoder_layer2_ffn_norm',
+    ]);
+    expect(norms.every((l) => (l as LayerNormalization).epsilon === 1e-9)).toBe(true);
+    expect(model.layers.some((l) => l.getClassName() === 'LayerNormalization')).toBe(false);
+    model.dispose();
+  });
+
+  it('getTokenEmbedding finds the embedding of an encoder nested in other models', async () => {
+    const encoder = transformerEncoder(TINY);
+    const emb = getTokenEmbedding(encoder);
+    // encoder -> dense head, as one model; then that model inside another one.
+    const wrap = (inner: tfl.LayersModel, name: string) => {
+      const ids = tfl.input({ shape: [null], dtype: 'int32' });
+      const mask = tfl.input({ shape: [null] });
+      const h = inner.apply([ids, mask]) as tfl.SymbolicTensor;
+      const out =
+        h.shape.length === 3 && h.shape[2] === TINY.dModel
+          ? (tfl.layers.dense({ units: 3, name: `${name}_head` }).apply(h) as tfl.SymbolicTensor)
+          : h;
+      return tfl.model({ inputs: [ids, mask], outputs: out, name });
+    };
+    const outer = wrap(encoder, 'outer');
+    const outermost = wrap(outer, 'outermost');
+    expect(outer.layers.some((l) => l.name === 'token_embedding')).toBe(false); // not at the top
+    expect(getTokenEmbedding(outer)).toBe(emb);
+    expect(getTokenEmbedding(outermost)).toBe(emb);
+    // ... also after save -> load, where the nested model is rebuilt from JSON.
+    const loaded = await saveAndLoad(outermost);
+    expect(getTokenEmbedding(loaded).weights[0].shape).toEqual([TINY.vocabSize, TINY.dModel]);
+    expect(getTokenEmbedding(loaded)).not.toBe(emb);
+    // A model without any token embedding, nested or not, still throws.
+    const ids = tfl.input({ shape: [4] });
+    const plain = tfl.model({
+      inputs: ids,
+      outputs: tfl.layers.dense({ units: 2 }).apply(ids) as tfl.SymbolicTensor,
+      name: 'plain',
+    });
+    const x = tfl.input({ shape: [4] });
+    const nested = tfl.model({
+      inputs: x,
+      outputs: plain.apply(x) as tfl.SymbolicTensor,
+      name: 'nested',
+    });
+    expect(() => getTokenEmbedding(nested)).toThrow(
+      /getTokenEmbedding: model 'nested' has no layer named 'token_embedding' \(nested models searched too\)/,
+    );
+    [outermost, loaded, nested].forEach((m) => m.dispose());
   });
 
   it('tokens at padded positions do not change the outputs at real positions', () => {
@@ -186,42 +245,38 @@ describeBackends('transformerEncoder', () => {
 });
 
 // The embedding gradient needs UnsortedSegmentSum, which tfjs-backend-wasm 4.22
-// lacks (see @ssl/backends): gradient tests run on cpu for now.
-describeBackends(
-  'transformerEncoder training',
-  () => {
-    it('every weight gets a gradient; a few Adam steps reduce a loss; memory stays flat', async () => {
-      const model = transformerEncoder({ ...TINY, dropout: 0 });
-      const [b, t] = [4, 6];
-      const x = ids(randomIds(b, t, 7), b, t);
-      const mask = tf.tensor2d(
-        Array.from({ length: b * t }, (_, i) => (i % t < t - 1 ? 1 : 0)),
-        [b, t],
-      );
-      const target = tf.tensor3d(randomArray(b * t * TINY.dModel, 8), [b, t, TINY.dModel]);
-      const loss = () =>
-        tf.tidy(() => {
-          const h = model.apply([x, mask], { training: true }) as tf.Tensor;
-          return tf.mean(tf.square(tf.sub(h, target))) as tf.Scalar;
-        });
-      const vars = trainableVariables(model);
-      const { grads } = tf.variableGrads(loss, vars);
-      for (const v of vars) {
-        const total = tf.sum(tf.abs(grads[v.name])).dataSync()[0];
-        expect(Number.isFinite(total)).toBe(true);
-        expect(total).toBeGreaterThan(0);
-      }
-      tf.dispose(grads);
+// lacks: @ssl/test-utils imports @ssl/backends/kernels, which registers it.
+describeBackends('transformerEncoder training', () => {
+  it('every weight gets a gradient; a few Adam steps reduce a loss; memory stays flat', async () => {
+    const model = transformerEncoder({ ...TINY, dropout: 0 });
+    const [b, t] = [4, 6];
+    const x = ids(randomIds(b, t, 7), b, t);
+    const mask = tf.tensor2d(
+      Array.from({ length: b * t }, (_, i) => (i % t < t - 1 ? 1 : 0)),
+      [b, t],
+    );
+    const target = tf.tensor3d(randomArray(b * t * TINY.dModel, 8), [b, t, TINY.dModel]);
+    const loss = () =>
+      tf.tidy(() => {
+        const h = model.apply([x, mask], { training: true }) as tf.Tensor;
+        return tf.mean(tf.square(tf.sub(h, target))) as tf.Scalar;
+      });
+    const vars = trainableVariables(model);
+    const { grads } = tf.variableGrads(loss, vars);
+    for (const v of vars) {
+      const total = tf.sum(tf.abs(grads[v.name])).dataSync()[0];
+      expect(Number.isFinite(total)).toBe(true);
+      expect(total).toBeGreaterThan(0);
+    }
+    tf.dispose(grads);
 
-      const losses = trainSteps(loss, vars, 8, 0.02);
-      expect(losses[losses.length - 1]).toBeLessThan(0.9 * losses[0]);
+    const losses = trainSteps(loss, vars, 8, 0.02);
+    expect(losses[losses.length - 1]).toBeLessThan(0.9 * losses[0]);
 
-      const optimizer = tf.train.sgd(0.01);
-      await expectFlatMemory(() => optimizer.minimize(loss, true, vars));
-      optimizer.dispose();
-      tf.dispose([x, mask, target]);
-      model.dispose();
-    });
-  },
-  ['cpu'],
-);
+    const optimizer = tf.train.sgd(0.01);
+    await expectFlatMemory(() => optimizer.minimize(loss, true, vars));
+    optimizer.dispose();
+    tf.dispose([x, mask, target]);
+    model.dispose();
+  });
+});

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  describeBackends,
-  expectAllClose,
-  expectNoLeak,
-  numericGradient,
-  randomArray,
-} from '@ssl/test-utils';
+import { describeBackends, expectAllClose, randomArray } from '@ssl/test-utils';
 import { barlowTwinsLoss } from './barlow-twins';
-import { concatFlat, gradientsFlat, rows, scalarValue } from './test-helpers';
+import {
+  rows,
+  pairLossValue,
+  pairGradients,
+  expectPairGradientsMatch,
+  expectPairLossNoLeak,
+  expectRejects,
+} from './test-helpers';
 
 /** Barlow Twins eq. 1-2 as a float64 loop (BatchNorm-style standardization, biased variance). */
 function naiveBarlow(z1: number[][], z2: number[][], lambda = 5e-3, eps = 1e-5): number {
@@ -37,9 +38,7 @@ function naiveBarlow(z1: number[][], z2: number[][], lambda = 5e-3, eps = 1e-5):
 }
 
 function loss(a: Float32Array, b: Float32Array, n: number, d: number, opts = {}) {
-  return scalarValue(() =>
-    tf.tidy(() => barlowTwinsLoss(tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d]), opts)),
-  );
+  return pairLossValue((z1, z2) => barlowTwinsLoss(z1, z2, opts), a, b, n, d);
 }
 
 describeBackends('barlowTwinsLoss', () => {
@@ -87,10 +86,7 @@ describeBackends('barlowTwinsLoss', () => {
   it('stays finite for zero and constant inputs (they standardize to 0)', () => {
     const zero = new Float32Array(4 * 64);
     expectAllClose(loss(zero, zero, 4, 64), 64); // C = 0: Σ(1-0)²
-    const g = gradientsFlat(
-      (a, b) => barlowTwinsLoss(a as tf.Tensor2D, b as tf.Tensor2D),
-      [tf.tensor2d(zero, [4, 64]), tf.tensor2d(randomArray(256, 3), [4, 64])],
-    );
+    const g = pairGradients(barlowTwinsLoss, zero, randomArray(256, 3), 4, 64);
     expect(g.every(Number.isFinite)).toBe(true);
   });
 
@@ -99,45 +95,43 @@ describeBackends('barlowTwinsLoss', () => {
     const d = 3;
     const a = randomArray(n * d, 4);
     const b = randomArray(n * d, 5);
-    const got = gradientsFlat(
-      (x, y) => barlowTwinsLoss(x as tf.Tensor2D, y as tf.Tensor2D, { lambda: 0.5 }),
-      [tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d])],
+    expectPairGradientsMatch(
+      (z1, z2) => barlowTwinsLoss(z1, z2, { lambda: 0.5 }),
+      (z1, z2) => naiveBarlow(z1, z2, 0.5),
+      a,
+      b,
+      n,
+      d,
     );
-    const expected = numericGradient(
-      (x) => naiveBarlow(rows(x, n, d), rows(x.subarray(n * d), n, d), 0.5),
-      concatFlat(a, b),
-    );
-    expectAllClose(got, expected, { atol: 2e-4, rtol: 1e-3 });
   });
 
   it('rejects bad input with a message naming function, argument, expected and actual', () => {
     const z = tf.zeros([4, 3]) as tf.Tensor2D;
-    const bad = (f: () => unknown, re: RegExp) => expect(f).toThrow(re);
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, tf.zeros([2, 4, 3]) as unknown as tf.Tensor2D),
       /barlowTwinsLoss: z2 must be a 2-D tensor \[N, D\], got shape \[2,4,3\]/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, tf.zeros([4, 5]) as tf.Tensor2D),
       /barlowTwinsLoss: z1 and z2 must have the same shape, got \[4,3\] and \[4,5\]/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(tf.zeros([1, 3]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D),
       /barlowTwinsLoss: z1 must have a batch size N >= 2 .*got N = 1/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, z, { lambda: -1 }),
       /barlowTwinsLoss: opts.lambda must be a finite number >= 0, got -1/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, z, { lambda: NaN }),
       /barlowTwinsLoss: opts.lambda must be a finite number >= 0, got NaN/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, z, { eps: 0 }),
       /barlowTwinsLoss: opts.eps must be a finite number > 0, got 0/,
     );
-    bad(
+    expectRejects(
       () => barlowTwinsLoss(z, tf.zeros([4, 3], 'bool') as tf.Tensor2D),
       /z2 must have dtype float32, got bool/,
     );
@@ -147,13 +141,7 @@ describeBackends('barlowTwinsLoss', () => {
   it('leaks no tensors (forward, gradient, and rejected calls)', async () => {
     const a = tf.tensor2d(randomArray(24, 6), [4, 6]);
     const b = tf.tensor2d(randomArray(24, 7), [4, 6]);
-    await expectNoLeak(() => barlowTwinsLoss(a, b));
-    await expectNoLeak(() =>
-      tf.grads((x: tf.Tensor, y: tf.Tensor) => barlowTwinsLoss(x as tf.Tensor2D, y as tf.Tensor2D))(
-        [a, b],
-      ),
-    );
-    await expectNoLeak(() => expect(() => barlowTwinsLoss(a, b, { eps: -1 })).toThrow());
+    await expectPairLossNoLeak(barlowTwinsLoss, a, b, () => barlowTwinsLoss(a, b, { eps: -1 }));
     tf.dispose([a, b]);
   });
 });

@@ -5,8 +5,7 @@ import {
   assertNonNegative,
   assertOptions,
   assertPositive,
-  assertSameShape,
-  assertTensor,
+  assertEmbeddingPair,
 } from './validate';
 
 /** Options of {@link barlowTwinsLoss}. */
@@ -56,9 +55,7 @@ export function barlowTwinsLoss(
   z2: tf.Tensor2D,
   opts: BarlowTwinsOptions = {},
 ): tf.Scalar {
-  assertTensor(FN, 'z1', z1, 2, '[N, D]');
-  assertTensor(FN, 'z2', z2, 2, '[N, D]');
-  assertSameShape(FN, 'z1', z1, 'z2', z2);
+  assertEmbeddingPair(FN, 'z1', z1, 'z2', z2);
   assertBatchAtLeast(FN, 'z1', z1.shape[0], 2, 'the batch statistics need two samples');
   assertOptions(FN, opts);
   const lambda = opts.lambda ?? 5e-3;

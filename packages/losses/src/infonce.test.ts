@@ -8,13 +8,14 @@ import {
 } from '@ssl/test-utils';
 import { infoNCELoss } from './infonce';
 import {
-  concatFlat,
-  cosine,
-  dot,
-  gradientsFlat,
-  logSumExp,
   rows,
+  dot,
+  cosine,
+  logSumExp,
+  concatFlat,
   scalarValue,
+  gradientsFlat,
+  expectRejects,
 } from './test-helpers';
 
 type Mode = 'in-batch' | 'queue' | 'per-anchor';
@@ -233,45 +234,44 @@ describeBackends('infoNCELoss', () => {
 
   it('rejects bad input with a message naming function, argument, expected and actual', () => {
     const z = tf.zeros([4, 3]) as tf.Tensor2D;
-    const bad = (f: () => unknown, re: RegExp) => expect(f).toThrow(re);
-    bad(
+    expectRejects(
       () => infoNCELoss(tf.zeros([4, 3, 1]) as unknown as tf.Tensor2D, z),
       /infoNCELoss: query must be a 2-D tensor \[N, D\], got shape \[4,3,1\]/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, tf.zeros([3, 3]) as tf.Tensor2D),
       /infoNCELoss: query and positive must have the same shape, got \[4,3\] and \[3,3\]/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(tf.zeros([1, 3]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D),
       /infoNCELoss: query must have a batch size N >= 2 .*got N = 1/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, z, { negatives: tf.zeros([5]) as unknown as tf.Tensor2D }),
       /infoNCELoss: opts.negatives must be a 2-D tensor \[K, D\] or a 3-D tensor \[N, K, D\], got shape \[5\]/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, z, { negatives: tf.zeros([5, 4]) as tf.Tensor2D }),
       /infoNCELoss: opts.negatives must have the embedding size D = 3 .*got shape \[5,4\]/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, z, { negatives: tf.zeros([2, 5, 3]) as tf.Tensor3D }),
       /infoNCELoss: opts.negatives \[N, K, D\] must have the batch size N = 4 .*got shape \[2,5,3\]/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, z, { negatives: tf.zeros([0, 3]) as tf.Tensor2D }),
       /infoNCELoss: opts.negatives must not have an empty axis/,
     );
     for (const t of [0, -0.1, NaN, -Infinity])
-      bad(
+      expectRejects(
         () => infoNCELoss(z, z, { temperature: t }),
         /infoNCELoss: opts.temperature must be a finite number >= 1e-6/,
       );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, z, { normalize: 1 as unknown as boolean }),
       /infoNCELoss: opts.normalize must be a boolean, got number/,
     );
-    bad(
+    expectRejects(
       () => infoNCELoss(z, tf.zeros([4, 3], 'int32') as tf.Tensor2D),
       /positive must have dtype float32, got int32/,
     );

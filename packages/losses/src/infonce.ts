@@ -3,7 +3,7 @@ import { l2NormalizeRows } from './normalize';
 import {
   assertBatchAtLeast,
   assertOptions,
-  assertSameShape,
+  assertEmbeddingPair,
   assertTemperature,
   assertTensor,
 } from './validate';
@@ -69,9 +69,7 @@ export function infoNCELoss(
   positive: tf.Tensor2D,
   opts: InfoNCEOptions = {},
 ): tf.Scalar {
-  assertTensor(FN, 'query', query, 2, '[N, D]');
-  assertTensor(FN, 'positive', positive, 2, '[N, D]');
-  assertSameShape(FN, 'query', query, 'positive', positive);
+  assertEmbeddingPair(FN, 'query', query, 'positive', positive);
   assertOptions(FN, opts);
   const [n, d] = query.shape;
   const negatives = opts.negatives;

@@ -8,7 +8,7 @@ import {
   randomArray,
 } from '@ssl/test-utils';
 import { IGNORE_INDEX, maskedCrossEntropy } from './masked-cross-entropy';
-import { logSumExp, scalarValue } from './test-helpers';
+import { logSumExp, scalarValue, expectRejects } from './test-helpers';
 
 /** Mean over labelled positions of -log softmax(logits)[label], as a float64 loop. */
 function naiveMCE(logits: ArrayLike<number>, labels: number[], v: number): number {
@@ -91,32 +91,31 @@ describeBackends('maskedCrossEntropy', () => {
   it('rejects bad input with a message naming function, argument, expected and actual', () => {
     const logits = tf.zeros([2, 3, 5]) as tf.Tensor3D;
     const labels = tf.zeros([2, 3], 'int32') as tf.Tensor2D;
-    const bad = (f: () => unknown, re: RegExp) => expect(f).toThrow(re);
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(tf.zeros([6, 5]) as unknown as tf.Tensor3D, labels),
       /maskedCrossEntropy: logits must be a 3-D tensor \[B, T, V\], got shape \[6,5\]/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(logits, tf.zeros([6], 'int32') as unknown as tf.Tensor2D),
       /maskedCrossEntropy: labels must be a 2-D tensor \[B, T\], got shape \[6\]/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(logits, tf.zeros([2, 3]) as tf.Tensor2D),
       /maskedCrossEntropy: labels must have dtype int32, got float32/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(logits, tf.zeros([3, 2], 'int32') as tf.Tensor2D),
       /maskedCrossEntropy: labels must have shape \[B, T\] = \[2,3\] to match logits \[2,3,5\], got \[3,2\]/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(logits, tf.tensor2d([0, 1, 5, 2, 0, 0], [2, 3], 'int32')),
       /maskedCrossEntropy: labels must be in \[0, 5\) .*or -100 \(ignore\), got 5 at \[0,2\]/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(logits, tf.tensor2d([0, 1, 4, 2, -1, 0], [2, 3], 'int32')),
       /labels must be in \[0, 5\).*got -1 at \[1,1\]/,
     );
-    bad(
+    expectRejects(
       () => maskedCrossEntropy(tf.zeros([2, 3, 5], 'int32') as tf.Tensor3D, labels),
       /maskedCrossEntropy: logits must have dtype float32, got int32/,
     );

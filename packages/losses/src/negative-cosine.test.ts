@@ -7,7 +7,7 @@ import {
   randomArray,
 } from '@ssl/test-utils';
 import { negativeCosineSimilarity } from './negative-cosine';
-import { cosine, rows, scalarValue } from './test-helpers';
+import { rows, cosine, pairLossValue, expectPairLossNoLeak } from './test-helpers';
 
 /** SimSiam eq. 1 as a float64 loop: -(1/N) Σ_i cos(p_i, z_i). */
 function naiveNegCos(p: number[][], z: number[][]): number {
@@ -17,9 +17,7 @@ function naiveNegCos(p: number[][], z: number[][]): number {
 }
 
 function loss(p: Float32Array, z: Float32Array, n: number, d: number): number {
-  return scalarValue(() =>
-    tf.tidy(() => negativeCosineSimilarity(tf.tensor2d(p, [n, d]), tf.tensor2d(z, [n, d]))),
-  );
+  return pairLossValue(negativeCosineSimilarity, p, z, n, d);
 }
 
 describeBackends('negativeCosineSimilarity', () => {
@@ -118,12 +116,7 @@ describeBackends('negativeCosineSimilarity', () => {
   it('leaks no tensors (forward, gradient, and rejected calls)', async () => {
     const p = tf.tensor2d(randomArray(12, 7), [3, 4]);
     const z = tf.tensor2d(randomArray(12, 8), [3, 4]);
-    await expectNoLeak(() => negativeCosineSimilarity(p, z));
-    await expectNoLeak(() =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        negativeCosineSimilarity(a as tf.Tensor2D, b as tf.Tensor2D),
-      )([p, z]),
-    );
+    await expectPairLossNoLeak(negativeCosineSimilarity, p, z);
     const wrong = tf.zeros([4, 3]) as tf.Tensor2D;
     await expectNoLeak(() =>
       expect(() => negativeCosineSimilarity(p, wrong)).toThrow(/same shape/),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2NormalizeRows } from './normalize';
 import { stopGradient } from './stop-gradient';
-import { assertSameShape, assertTensor } from './validate';
+import { assertEmbeddingPair } from './validate';
 
 const FN = 'negativeCosineSimilarity';
 
@@ -28,9 +28,7 @@ const FN = 'negativeCosineSimilarity';
  * ```
  */
 export function negativeCosineSimilarity(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
-  assertTensor(FN, 'p', p, 2, '[N, D]');
-  assertTensor(FN, 'z', z, 2, '[N, D]');
-  assertSameShape(FN, 'p', p, 'z', z);
+  assertEmbeddingPair(FN, 'p', p, 'z', z);
 
   return tf.tidy(() => {
     const pn = l2NormalizeRows(p); // [N, D]

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  describeBackends,
-  expectAllClose,
-  expectNoLeak,
-  numericGradient,
-  randomArray,
-} from '@ssl/test-utils';
+import { describeBackends, expectAllClose, randomArray } from '@ssl/test-utils';
 import { ntXentLoss } from './ntxent';
-import { concatFlat, cosine, gradientsFlat, logSumExp, rows, scalarValue } from './test-helpers';
+import {
+  rows,
+  cosine,
+  logSumExp,
+  pairLossValue,
+  pairGradients,
+  expectPairGradientsMatch,
+  expectPairLossNoLeak,
+  expectRejects,
+} from './test-helpers';
 
 /** SimCLR eq. 1 as a literal float64 loop over the 2N anchors. */
 function naiveNTXent(z1: number[][], z2: number[][], t: number): number {
@@ -24,9 +27,7 @@ function naiveNTXent(z1: number[][], z2: number[][], t: number): number {
 }
 
 function loss(a: Float32Array, b: Float32Array, n: number, d: number, temperature?: number) {
-  return scalarValue(() =>
-    tf.tidy(() => ntXentLoss(tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d]), { temperature })),
-  );
+  return pairLossValue((z1, z2) => ntXentLoss(z1, z2, { temperature }), a, b, n, d);
 }
 
 describeBackends('ntXentLoss', () => {
@@ -95,10 +96,7 @@ describeBackends('ntXentLoss', () => {
     const got = loss(a, b, n, d, 0.05);
     expect(Number.isFinite(got)).toBe(true);
     expectAllClose(got, expected, { atol: 1e-4 });
-    const g = gradientsFlat(
-      (x, y) => ntXentLoss(x as tf.Tensor2D, y as tf.Tensor2D, { temperature: 0.05 }),
-      [tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d])],
-    );
+    const g = pairGradients((z1, z2) => ntXentLoss(z1, z2, { temperature: 0.05 }), a, b, n, d);
     expect(g.every(Number.isFinite)).toBe(true);
   });
 
@@ -115,63 +113,60 @@ describeBackends('ntXentLoss', () => {
     for (const t of [0.1, 0.5]) {
       const a = randomArray(n * d, 11);
       const b = randomArray(n * d, 12);
-      const got = gradientsFlat(
-        (x, y) => ntXentLoss(x as tf.Tensor2D, y as tf.Tensor2D, { temperature: t }),
-        [tf.tensor2d(a, [n, d]), tf.tensor2d(b, [n, d])],
+      expectPairGradientsMatch(
+        (z1, z2) => ntXentLoss(z1, z2, { temperature: t }),
+        (z1, z2) => naiveNTXent(z1, z2, t),
+        a,
+        b,
+        n,
+        d,
       );
-      const expected = numericGradient(
-        (x) => naiveNTXent(rows(x, n, d), rows(x.subarray(n * d), n, d), t),
-        concatFlat(a, b),
-      );
-      expectAllClose(got, expected, { atol: 2e-4, rtol: 1e-3 });
     }
   });
 
   it('rejects bad input with a message naming function, argument, expected and actual', () => {
     const z = tf.zeros([4, 3]) as tf.Tensor2D;
-    const bad = (f: () => unknown, re: RegExp) => expect(f).toThrow(re);
-    bad(
+    expectRejects(
       () => ntXentLoss(tf.zeros([4, 5, 6]) as unknown as tf.Tensor2D, z),
       /ntXentLoss: z1 must be a 2-D tensor \[N, D\], got shape \[4,5,6\]/,
     );
-    bad(() => ntXentLoss(z, tf.zeros([4]) as unknown as tf.Tensor2D), /ntXentLoss: z2 .*\[4\]/);
-    bad(
+    expectRejects(
+      () => ntXentLoss(z, tf.zeros([4]) as unknown as tf.Tensor2D),
+      /ntXentLoss: z2 .*\[4\]/,
+    );
+    expectRejects(
       () => ntXentLoss(z, tf.zeros([5, 3]) as tf.Tensor2D),
       /ntXentLoss: z1 and z2 must have the same shape, got \[4,3\] and \[5,3\]/,
     );
-    bad(() => ntXentLoss(z, tf.zeros([4, 2]) as tf.Tensor2D), /same shape.*\[4,2\]/);
-    bad(
+    expectRejects(() => ntXentLoss(z, tf.zeros([4, 2]) as tf.Tensor2D), /same shape.*\[4,2\]/);
+    expectRejects(
       () => ntXentLoss(tf.zeros([1, 3]) as tf.Tensor2D, tf.zeros([1, 3]) as tf.Tensor2D),
       /ntXentLoss: z1 must have a batch size N >= 2.*got N = 1/,
     );
-    bad(
+    expectRejects(
       () => ntXentLoss(tf.zeros([0, 3]) as tf.Tensor2D, tf.zeros([0, 3]) as tf.Tensor2D),
       /empty/,
     );
     for (const t of [0, -1, NaN, Infinity])
-      bad(
+      expectRejects(
         () => ntXentLoss(z, z, { temperature: t }),
         new RegExp(`ntXentLoss: opts.temperature must be a finite number >= 1e-6, got ${t}`),
       );
-    bad(
+    expectRejects(
       () => ntXentLoss(tf.zeros([4, 3], 'int32') as tf.Tensor2D, z),
       /ntXentLoss: z1 must have dtype float32, got int32/,
     );
-    bad(() => ntXentLoss([[1]] as unknown as tf.Tensor2D, z), /z1 must be a 2-D tensor.*an array/);
+    expectRejects(
+      () => ntXentLoss([[1]] as unknown as tf.Tensor2D, z),
+      /z1 must be a 2-D tensor.*an array/,
+    );
     tf.dispose(z);
   });
 
   it('leaks no tensors (forward, gradient, and rejected calls)', async () => {
     const a = tf.tensor2d(randomArray(24, 13), [4, 6]);
     const b = tf.tensor2d(randomArray(24, 14), [4, 6]);
-    await expectNoLeak(() => ntXentLoss(a, b));
-    await expectNoLeak(() =>
-      tf.grads((x: tf.Tensor, y: tf.Tensor) => ntXentLoss(x as tf.Tensor2D, y as tf.Tensor2D))([
-        a,
-        b,
-      ]),
-    );
-    await expectNoLeak(() => expect(() => ntXentLoss(a, b, { temperature: 0 })).toThrow());
+    await expectPairLossNoLeak(ntXentLoss, a, b, () => ntXentLoss(a, b, { temperature: 0 }));
     tf.dispose([a, b]);
   });
 });

@@ -4,9 +4,8 @@ import { offDiagonal } from './off-diagonal';
 import {
   assertBatchAtLeast,
   assertOptions,
-  assertSameShape,
+  assertEmbeddingPair,
   assertTemperature,
-  assertTensor,
 } from './validate';
 
 /** Options of {@link ntXentLoss}. */
@@ -48,9 +47,7 @@ const FN = 'ntXentLoss';
  * ```
  */
 export function ntXentLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: NTXentOptions = {}): tf.Scalar {
-  assertTensor(FN, 'z1', z1, 2, '[N, D]');
-  assertTensor(FN, 'z2', z2, 2, '[N, D]');
-  assertSameShape(FN, 'z1', z1, 'z2', z2);
+  assertEmbeddingPair(FN, 'z1', z1, 'z2', z2);
   assertBatchAtLeast(FN, 'z1', z1.shape[0], 2, 'each anchor needs at least one other sample');
   assertOptions(FN, opts);
   const temperature = opts.temperature ?? 0.5;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends } from '@ssl/test-utils';
 import {
+  assertEmbeddingPair,
   assertNonNegative,
   assertOptions,
   assertPositive,
@@ -50,6 +51,23 @@ describeBackends(
       );
       expect(() => assertOptions('f', 0.5)).toThrow('got 0.5');
       expect(() => assertOptions('f', undefined)).not.toThrow();
+    });
+
+    it('checks an embedding pair: first a, then b, then their shapes', () => {
+      const a = tf.zeros([4, 3]);
+      const b = tf.zeros([4, 2]);
+      const v = tf.zeros([4]);
+      expect(() => assertEmbeddingPair('f', 'a', v, 'b', null)).toThrow(
+        'f: a must be a 2-D tensor [N, D], got shape [4]',
+      );
+      expect(() => assertEmbeddingPair('f', 'a', a, 'b', null)).toThrow(
+        'f: b must be a 2-D tensor [N, D], got null',
+      );
+      expect(() => assertEmbeddingPair('f', 'a', a, 'b', b)).toThrow(
+        'f: a and b must have the same shape, got [4,3] and [4,2]',
+      );
+      expect(() => assertEmbeddingPair('f', 'a', a, 'b', a)).not.toThrow();
+      tf.dispose([a, b, v]);
     });
   },
   ['cpu'],

@@ -60,6 +60,22 @@ export function assertSameShape(
   }
 }
 
+/**
+ * Throws unless `a` and `b` are both float32 embedding batches `[N, D]` of the
+ * same shape (checked in that order: `a`, `b`, then the shapes).
+ */
+export function assertEmbeddingPair(
+  fn: string,
+  aName: string,
+  a: unknown,
+  bName: string,
+  b: unknown,
+): void {
+  assertTensor(fn, aName, a, 2, '[N, D]');
+  assertTensor(fn, bName, b, 2, '[N, D]');
+  assertSameShape(fn, aName, a, bName, b);
+}
+
 /** Throws unless the batch size `n` (the size of axis 0 of `arg`) is at least `min`. */
 export function assertBatchAtLeast(fn: string, arg: string, n: number, min: number, why: string) {
   if (n < min) {

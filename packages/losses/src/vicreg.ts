@@ -5,8 +5,7 @@ import {
   assertNonNegative,
   assertOptions,
   assertPositive,
-  assertSameShape,
-  assertTensor,
+  assertEmbeddingPair,
 } from './validate';
 
 /** Options of {@link vicregLoss}. Weights are finite and >= 0. */
@@ -57,9 +56,7 @@ function branchTerms(z: tf.Tensor2D, eps: number): [tf.Scalar, tf.Scalar] {
  * ```
  */
 export function vicregLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: VICRegOptions = {}): tf.Scalar {
-  assertTensor(FN, 'z1', z1, 2, '[N, D]');
-  assertTensor(FN, 'z2', z2, 2, '[N, D]');
-  assertSameShape(FN, 'z1', z1, 'z2', z2);
+  assertEmbeddingPair(FN, 'z1', z1, 'z2', z2);
   assertBatchAtLeast(FN, 'z1', z1.shape[0], 2, 'the unbiased variance divides by N-1');
   assertOptions(FN, opts);
   const simWeight = opts.simWeight ?? 25;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, randomArray } from '@ssl/test-utils';
+import { tuning } from './tuning';
 
 /** A test input: its shape, and either its values or a seed for uniform [-1, 1) values. */
 export interface InputSpec {
@@ -30,6 +31,32 @@ export function runKernelChecked(
   for (const t of Object.values(tensors)) t.dispose();
   expect(tf.memory().numTensors).toBe(before);
   return result;
+}
+
+/**
+ * Runs kernel `name` on 'wasm' and expects `want` (an independent reference,
+ * e.g. a naive loop), within 1e-4.
+ */
+export async function expectWasmMatches(
+  name: string,
+  inputs: Record<string, InputSpec>,
+  attrs: object,
+  want: ArrayLike<number>,
+): Promise<void> {
+  await tf.setBackend('wasm');
+  const got = runKernelChecked(name, inputs, attrs);
+  expectAllClose(got.values, want, { atol: 1e-4, rtol: 1e-4 });
+}
+
+/** Sets `settings` on {@link tuning} for the enclosing `describe` and restores it afterwards. */
+export function useTuning(settings: Partial<typeof tuning>): void {
+  const saved = { ...tuning };
+  beforeAll(() => {
+    Object.assign(tuning, settings);
+  });
+  afterAll(() => {
+    Object.assign(tuning, saved);
+  });
 }
 
 /**

@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { pair } from './wasm-ops';
+
 /**
  * Index arithmetic that turns the two backward passes of a convolution into
  * forward convolutions, one spatial axis at a time. Notation for one axis:
@@ -52,4 +55,78 @@ export function filterGradAxis(g: AxisConv): { padAfter: number; outLength: numb
   const padAfter = Math.max(0, needed - g.inSize - g.padBefore);
   const span = g.inSize + g.padBefore + padAfter - ((g.outSize - 1) * g.stride + 1);
   return { padAfter, outLength: Math.floor(span / g.dilation) + 1 };
+}
+
+/** The attrs that every convolution backprop kernel reads to rebuild its forward convolution. */
+export type BackpropConvAttrs = Pick<
+  tf.Conv2DBackpropFilterAttrs,
+  'strides' | 'pad' | 'dimRoundingMode'
+> & {
+  dilations?: number | number[];
+};
+
+/**
+ * The geometry of the forward convolution (NHWC) whose gradient a backprop
+ * kernel computes: input `inShape` [N, H, W, Ci], filter `filterShape`
+ * [fh, fw, Ci, Co] (depthwise: [fh, fw, C, M]); dilations default to 1.
+ */
+export function backpropConvInfo(
+  inShape: number[],
+  filterShape: number[],
+  attrs: BackpropConvAttrs,
+  depthwise = false,
+): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    pair(attrs.dilations),
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+}
+
+/** The forward convolution's two spatial axes: rows (height), then columns (width). */
+export function convAxes(info: tf.backend_util.Conv2DInfo): [AxisConv, AxisConv] {
+  return [
+    {
+      inSize: info.inHeight,
+      filter: info.filterHeight,
+      dilation: info.dilationHeight,
+      stride: info.strideHeight,
+      padBefore: info.padInfo.top,
+      outSize: info.outHeight,
+    },
+    {
+      inSize: info.inWidth,
+      filter: info.filterWidth,
+      dilation: info.dilationWidth,
+      stride: info.strideWidth,
+      padBefore: info.padInfo.left,
+      outSize: info.outWidth,
+    },
+  ];
+}
+
+/**
+ * Attrs of the forward convolution that yields the filter gradient of `info`
+ * (see {@link filterGradAxis}): x as the input, dy as the filter, stride and
+ * dilation traded, padded after so that the output is at least
+ * [fh, fw] (the caller crops it). Shared by the regular and the depthwise
+ * filter gradients.
+ */
+export function filterGradConvAttrs(info: tf.backend_util.Conv2DInfo): tf.NamedAttrMap {
+  const [rows, cols] = convAxes(info).map(filterGradAxis);
+  return {
+    strides: [info.dilationHeight, info.dilationWidth],
+    dilations: [info.strideHeight, info.strideWidth],
+    pad: [
+      [0, 0],
+      [info.padInfo.top, rows.padAfter],
+      [info.padInfo.left, cols.padAfter],
+      [0, 0],
+    ],
+    dataFormat: 'NHWC',
+  };
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filterGradAxis } from './conv-geometry';
-import { im2col } from './im2col';
+import { backpropConvInfo, filterGradConvAttrs, type BackpropConvAttrs } from './conv-geometry';
+import { im2col, patchMatrixSize } from './im2col';
 import { tuning } from './tuning';
-import { assertChannelsLast, pair, WasmOps, type WasmKernelArgs } from './wasm-ops';
+import { assertChannelsLast, WasmOps, type WasmKernelArgs } from './wasm-ops';
 
 /**
  * Conv2DBackpropFilter for 'wasm' (which ships none).
@@ -24,28 +24,15 @@ export function conv2DBackpropFilter({
   attrs = {},
 }: WasmKernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations } =
-    attrs as unknown as tf.Conv2DBackpropFilterAttrs & { dilations?: number | number[] };
-  assertChannelsLast('Conv2DBackpropFilter', dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    pair(dilations),
-    pad,
-    dimRoundingMode,
-  );
+  const conv = attrs as unknown as tf.Conv2DBackpropFilterAttrs & BackpropConvAttrs;
+  assertChannelsLast('Conv2DBackpropFilter', conv.dataFormat);
+  const info = backpropConvInfo(x.shape, conv.filterShape, conv);
   const ops = new WasmOps(backend);
   try {
-    const patches =
-      info.batchSize *
-      info.outHeight *
-      info.outWidth *
-      info.filterHeight *
-      info.filterWidth *
-      info.inChannels;
     const dw =
-      patches <= tuning.maxPatchElements ? byGemm(ops, x, dy, info) : byConv(ops, x, dy, info);
+      patchMatrixSize(info) <= tuning.maxPatchElements
+        ? byGemm(ops, x, dy, info)
+        : byConv(ops, x, dy, info);
     return ops.keep(dw);
   } finally {
     ops.dispose();
@@ -75,25 +62,10 @@ function byConv(
 ): tf.TensorInfo {
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize } = info;
   const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
-  const rows = filterGradAxis({
-    inSize: h,
-    filter: fh,
-    dilation: info.dilationHeight,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-    outSize: ho,
-  });
-  const cols = filterGradAxis({
-    inSize: w,
-    filter: fw,
-    dilation: info.dilationWidth,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-    outSize: wo,
-  });
   const dyImage = ho * wo * co;
   const xImage = h * w * ci;
   const perChunk = Math.max(1, Math.floor(tuning.convChunkBytes / 4 / dyImage));
+  const convAttrs = filterGradConvAttrs(info);
   const acc = new Float32Array(fh * fw * ci * co); // [fh, fw, Ci, Co]
   for (let first = 0; first < batchSize; first += perChunk) {
     const count = Math.min(perChunk, batchSize - first);
@@ -105,21 +77,7 @@ function byConv(
       chunk.view(dyc).set(chunk.view(dy).subarray(first * dyImage, (first + count) * dyImage));
       const xT = chunk.transpose(xc, [3, 1, 2, 0]); // [Ci, H, W, count]
       const dyT = chunk.transpose(dyc, [1, 2, 0, 3]); // [Ho, Wo, count, Co]
-      const full = chunk.run(
-        'Conv2D',
-        { x: xT, filter: dyT },
-        {
-          strides: [info.dilationHeight, info.dilationWidth],
-          dilations: [info.strideHeight, info.strideWidth],
-          pad: [
-            [0, 0],
-            [info.padInfo.top, rows.padAfter],
-            [info.padInfo.left, cols.padAfter],
-            [0, 0],
-          ],
-          dataFormat: 'NHWC',
-        },
-      ); // [Ci, oh >= fh, ow >= fw, Co]
+      const full = chunk.run('Conv2D', { x: xT, filter: dyT }, convAttrs); // [Ci, oh >= fh, ow >= fw, Co]
       const part = chunk.view(full);
       const [, oh, ow] = full.shape;
       for (let c = 0; c < ci; c++)

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputGradAxis } from './conv-geometry';
-import { col2im } from './im2col';
+import { backpropConvInfo, convAxes, inputGradAxis, type BackpropConvAttrs } from './conv-geometry';
+import { col2im, patchMatrixSize } from './im2col';
 import { tuning } from './tuning';
-import { assertChannelsLast, pair, WasmOps, zeroInsert, type WasmKernelArgs } from './wasm-ops';
+import { assertChannelsLast, WasmOps, zeroInsert, type WasmKernelArgs } from './wasm-ops';
 
 /**
  * Conv2DBackpropInput for 'wasm' on XNNPACK (the wasm backend's own version is
@@ -20,28 +20,13 @@ export function conv2DBackpropInput({
   attrs = {},
 }: WasmKernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape, dilations } =
-    attrs as unknown as tf.Conv2DBackpropInputAttrs & { dilations?: number | number[] };
-  assertChannelsLast('Conv2DBackpropInput', dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    pair(dilations),
-    pad,
-    dimRoundingMode,
-  );
+  const conv = attrs as unknown as tf.Conv2DBackpropInputAttrs & BackpropConvAttrs;
+  assertChannelsLast('Conv2DBackpropInput', conv.dataFormat);
+  const info = backpropConvInfo(conv.inputShape, filter.shape, conv);
   const ops = new WasmOps(backend);
   const strided = info.strideHeight > 1 || info.strideWidth > 1;
-  const patches =
-    info.batchSize *
-    info.outHeight *
-    info.outWidth *
-    info.filterHeight *
-    info.filterWidth *
-    info.inChannels;
   try {
-    if (strided && patches <= tuning.maxPatchElements)
+    if (strided && patchMatrixSize(info) <= tuning.maxPatchElements)
       return ops.keep(byGemm(ops, dy, filter, info));
     const wRev = ops.run('Reverse', { x: filter }, { dims: [0, 1] }); // [fh, fw, Ci, Co]
     const wT = ops.transpose(wRev, [0, 1, 3, 2]); // [fh, fw, Co, Ci]
@@ -81,22 +66,7 @@ export function transposedConv(
   info: tf.backend_util.Conv2DInfo,
   kernel: 'Conv2D' | 'DepthwiseConv2dNative',
 ): tf.TensorInfo {
-  const rows = inputGradAxis({
-    inSize: info.inHeight,
-    filter: info.filterHeight,
-    dilation: info.dilationHeight,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-    outSize: info.outHeight,
-  });
-  const cols = inputGradAxis({
-    inSize: info.inWidth,
-    filter: info.filterWidth,
-    dilation: info.dilationWidth,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-    outSize: info.outWidth,
-  });
+  const [rows, cols] = convAxes(info).map(inputGradAxis);
   const spread = zeroInsert(ops, dy, info.strideHeight, info.strideWidth); // [N, (Ho-1)*sh+1, (Wo-1)*sw+1, C]
   const [n, , , c] = spread.shape;
   const cropped = ops.slice(spread, [0, rows.begin, cols.begin, 0], [n, rows.size, cols.size, c]);

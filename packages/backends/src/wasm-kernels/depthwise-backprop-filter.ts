@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filterGradAxis } from './conv-geometry';
-import { pair, WasmOps, type WasmKernelArgs } from './wasm-ops';
+import { backpropConvInfo, filterGradConvAttrs } from './conv-geometry';
+import { WasmOps, type WasmKernelArgs } from './wasm-ops';
 
 /**
  * DepthwiseConv2dNativeBackpropFilter for 'wasm' (which ships none), by the
@@ -17,36 +17,11 @@ export function depthwiseConv2dNativeBackpropFilter({
   attrs = {},
 }: WasmKernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
-  const { strides, pad, dimRoundingMode, filterShape, dilations } =
-    attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    pair(dilations),
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const conv = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const info = backpropConvInfo(x.shape, conv.filterShape, conv, true);
   const [n, h, w, c] = x.shape;
-  const [fh, fw, , m] = filterShape;
+  const [fh, fw, , m] = conv.filterShape;
   const [, ho, wo] = dy.shape;
-  const rows = filterGradAxis({
-    inSize: h,
-    filter: fh,
-    dilation: info.dilationHeight,
-    stride: info.strideHeight,
-    padBefore: info.padInfo.top,
-    outSize: ho,
-  });
-  const cols = filterGradAxis({
-    inSize: w,
-    filter: fw,
-    dilation: info.dilationWidth,
-    stride: info.strideWidth,
-    padBefore: info.padInfo.left,
-    outSize: wo,
-  });
   const ops = new WasmOps(backend);
   try {
     const xT = ops.transpose(x, [1, 2, 0, 3]); // [H, W, N, C]
@@ -57,17 +32,7 @@ export function depthwiseConv2dNativeBackpropFilter({
     const full = ops.run(
       'DepthwiseConv2dNative',
       { x: xImg, filter: dyF },
-      {
-        strides: [info.dilationHeight, info.dilationWidth],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: [
-          [0, 0],
-          [info.padInfo.top, rows.padAfter],
-          [info.padInfo.left, cols.padAfter],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-      },
+      filterGradConvAttrs(info),
     ); // [1, >=fh, >=fw, N*C*M]
     const dwAll = ops.slice(full, [0, 0, 0, 0], [1, fh, fw, n * c * m]); // [1, fh, fw, N*C*M]
     const perImage = ops.reshape(dwAll, [fh, fw, n, c * m]); // [fh, fw, N, C*M]

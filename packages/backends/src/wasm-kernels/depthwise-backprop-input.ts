@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { transposedConv } from './conv2d-backprop-input';
-import { pair, WasmOps, type WasmKernelArgs } from './wasm-ops';
+import { backpropConvInfo } from './conv-geometry';
+import { WasmOps, type WasmKernelArgs } from './wasm-ops';
 
 /**
  * DepthwiseConv2dNativeBackpropInput for 'wasm' (which ships none): the
@@ -16,19 +17,10 @@ export function depthwiseConv2dNativeBackpropInput({
   attrs = {},
 }: WasmKernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
-  const { strides, pad, dimRoundingMode, inputShape, dilations } =
-    attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    pair(dilations),
-    pad,
-    dimRoundingMode,
-    true,
-  );
+  const conv = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const info = backpropConvInfo(conv.inputShape, filter.shape, conv, true);
   const [fh, fw, c, m] = filter.shape;
-  const [n, h, w] = inputShape;
+  const [n, h, w] = conv.inputShape;
   const ops = new WasmOps(backend);
   try {
     const wRev = ops.run('Reverse', { x: filter }, { dims: [0, 1] }); // [fh, fw, C, M]

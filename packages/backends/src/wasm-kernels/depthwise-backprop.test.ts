@@ -1,8 +1,7 @@
 import '@ssl/test-utils';
-import * as tf from '@tensorflow/tfjs-core';
-import { expectAllClose } from '@ssl/test-utils';
-import { expectSameAsCpu, runKernelChecked } from './compare-with-cpu';
-import { naiveConvFilterGrad, naiveConvInputGrad, type ConvCase, outSize } from './naive-conv';
+import { expectSameAsCpu, expectWasmMatches } from './compare-with-cpu';
+import { convShapes } from './conv-cases';
+import { naiveConvFilterGrad, naiveConvInputGrad, type ConvCase } from './naive-conv';
 import { registerWasmTrainingKernels } from './register';
 
 registerWasmTrainingKernels();
@@ -68,50 +67,40 @@ function attrsOf(c: ConvCase): object {
 
 describe('DepthwiseConv2dNativeBackpropFilter [wasm]', () => {
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches the cpu backend', async (i, c) => {
+    const { x, dy, filter } = convShapes(c);
     await expectSameAsCpu(
       'DepthwiseConv2dNativeBackpropFilter',
-      {
-        x: { shape: [c.n, c.h, c.w, c.ci], seed: 30 + i },
-        dy: { shape: [c.n, outSize(c, 0), outSize(c, 1), c.ci * c.co], seed: 70 + i },
-      },
-      { ...attrsOf(c), filterShape: [c.fh, c.fw, c.ci, c.co] },
+      { x: { shape: x, seed: 30 + i }, dy: { shape: dy, seed: 70 + i } },
+      { ...attrsOf(c), filterShape: filter },
     );
   });
   it.each(dilated.map((c) => [c] as const))('supports dilations (naive loop) %#', async (c) => {
-    await tf.setBackend('wasm');
-    const got = runKernelChecked(
+    const { x, dy, filter } = convShapes(c);
+    await expectWasmMatches(
       'DepthwiseConv2dNativeBackpropFilter',
-      {
-        x: { shape: [c.n, c.h, c.w, c.ci], seed: 6 },
-        dy: { shape: [c.n, outSize(c, 0), outSize(c, 1), c.ci * c.co], seed: 7 },
-      },
-      { ...attrsOf(c), filterShape: [c.fh, c.fw, c.ci, c.co] },
+      { x: { shape: x, seed: 6 }, dy: { shape: dy, seed: 7 } },
+      { ...attrsOf(c), filterShape: filter },
+      naiveConvFilterGrad(c, 6, 7),
     );
-    expectAllClose(got.values, naiveConvFilterGrad(c, 6, 7), { atol: 1e-4, rtol: 1e-4 });
   });
 });
 
 describe('DepthwiseConv2dNativeBackpropInput [wasm]', () => {
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches the cpu backend', async (i, c) => {
+    const { x, dy, filter } = convShapes(c);
     await expectSameAsCpu(
       'DepthwiseConv2dNativeBackpropInput',
-      {
-        dy: { shape: [c.n, outSize(c, 0), outSize(c, 1), c.ci * c.co], seed: 40 + i },
-        filter: { shape: [c.fh, c.fw, c.ci, c.co], seed: 80 + i },
-      },
-      { ...attrsOf(c), inputShape: [c.n, c.h, c.w, c.ci] },
+      { dy: { shape: dy, seed: 40 + i }, filter: { shape: filter, seed: 80 + i } },
+      { ...attrsOf(c), inputShape: x },
     );
   });
   it.each(dilated.map((c) => [c] as const))('supports dilations (naive loop) %#', async (c) => {
-    await tf.setBackend('wasm');
-    const got = runKernelChecked(
+    const { x, dy, filter } = convShapes(c);
+    await expectWasmMatches(
       'DepthwiseConv2dNativeBackpropInput',
-      {
-        dy: { shape: [c.n, outSize(c, 0), outSize(c, 1), c.ci * c.co], seed: 8 },
-        filter: { shape: [c.fh, c.fw, c.ci, c.co], seed: 9 },
-      },
-      { ...attrsOf(c), inputShape: [c.n, c.h, c.w, c.ci] },
+      { dy: { shape: dy, seed: 8 }, filter: { shape: filter, seed: 9 } },
+      { ...attrsOf(c), inputShape: x },
+      naiveConvInputGrad(c, 9, 8),
     );
-    expectAllClose(got.values, naiveConvInputGrad(c, 9, 8), { atol: 1e-4, rtol: 1e-4 });
   });
 });

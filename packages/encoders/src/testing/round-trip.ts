@@ -1,7 +1,7 @@
 // Test helpers (not part of the package's public surface).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { randomArray } from '@ssl/test-utils';
+import { expectAllClose, randomArray } from '@ssl/test-utils';
 
 /**
  * Saves `model` through `model.save()` into memory (topology through a real
@@ -21,6 +21,23 @@ export async function saveAndLoad(model: tfl.LayersModel): Promise<tfl.LayersMod
   return tfl.loadLayersModel(
     tf.io.fromMemory({ modelTopology: topology, weightSpecs: saved.weightSpecs, weightData }),
   );
+}
+
+/**
+ * Saves and reloads `model` ({@link saveAndLoad}) and expects the copy to
+ * predict the same outputs on `x` (within `tol`); frees the copy and outputs.
+ */
+export async function expectSameAfterSaveAndLoad(
+  model: tfl.LayersModel,
+  x: tf.Tensor,
+  tol: { atol?: number; rtol?: number } = { atol: 1e-6, rtol: 0 },
+): Promise<void> {
+  const loaded = await saveAndLoad(model);
+  const a = model.predict(x) as tf.Tensor;
+  const b = loaded.predict(x) as tf.Tensor;
+  expectAllClose(b.dataSync(), a.dataSync(), tol);
+  tf.dispose([a, b]);
+  loaded.dispose();
 }
 
 /**
