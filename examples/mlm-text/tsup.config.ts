@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup';
 
 // A Node program; the @ssl packages, tfjs and vega are loaded from node_modules.
 export default defineConfig({
-  entry: ['src/main.ts'],
+  // Named entries: dist/main.js (the study) and dist/step-time.js (the step timer).
+  entry: { main: 'src/main.ts', 'step-time': 'scripts/step-time.ts' },
   format: ['cjs'],
   dts: false,
   clean: true,

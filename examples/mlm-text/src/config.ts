@@ -14,17 +14,28 @@ export interface StudyConfig {
   vocabSize: number;
   /** Tokens per email, [CLS] and [SEP] included. */
   maxLength: number;
-  /** Transformer: width, heads, blocks, feed-forward width, dropout. */
+  /** Transformer: width, heads, blocks, feed-forward width, dropout (fine-tuning; pretraining uses `pretrainDropout`). */
   dModel: number;
   numHeads: number;
   numLayers: number;
   ffnDim: number;
   dropout: number;
-  /** MLM pretraining: steps, batch size, peak learning rate, and a wall-clock cap in seconds. */
+  /**
+   * MLM pretraining: steps, batch size, peak learning rate, warm-up fraction, and a
+   * wall-clock budget in seconds. The schedule (linear warm-up, then linear decay to 0)
+   * follows progress = max(step / pretrainSteps, elapsed / pretrainMaxSeconds), so
+   * pretraining always ends with a decayed learning rate, at the step count or at the
+   * time budget, whichever comes first (a loaded machine gets fewer, not undecayed, steps).
+   */
   pretrainSteps: number;
   pretrainBatch: number;
   pretrainLr: number;
+  pretrainWarmup: number;
   pretrainMaxSeconds: number;
+  /** Dropout rate of the encoder during MLM pretraining. */
+  pretrainDropout: number;
+  /** Fraction of the non-special tokens selected for prediction (BERT: 0.15), 80/10/10. */
+  maskProb: number;
   /** Fine-tuning: optimizer steps per label fraction (same for pretrained and from-scratch), batch, learning rate. */
   finetuneSteps: Record<string, number>;
   finetuneBatch: number;
@@ -48,11 +59,14 @@ export const FULL: StudyConfig = {
   numLayers: 2,
   ffnDim: 256,
   dropout: 0.1,
-  pretrainSteps: 200,
-  pretrainBatch: 32,
+  pretrainSteps: 6000,
+  pretrainBatch: 16,
   pretrainLr: 1e-3,
-  pretrainMaxSeconds: 380,
-  finetuneSteps: { '0.01': 25, '0.1': 40, '1': 60 },
+  pretrainWarmup: 0.06,
+  pretrainMaxSeconds: 780,
+  pretrainDropout: 0,
+  maskProb: 0.25,
+  finetuneSteps: { '0.01': 25, '0.1': 60, '1': 150 },
   finetuneBatch: 8,
   finetuneLr: 1e-3,
   bowVocab: 5000,
@@ -78,3 +92,29 @@ export const QUICK: StudyConfig = {
   finetuneSteps: { '0.01': 5, '0.1': 8, '1': 12 },
   bowSteps: 50,
 };
+
+/**
+ * `cfg` with the `--set key=value` pairs of the command line applied (values are JSON,
+ * e.g. `--set pretrainLr=2e-3 --set fractions=[0.01]`), for pilot runs. Unknown keys
+ * and values of the wrong type are refused.
+ */
+export function applyOverrides(cfg: StudyConfig, argv: string[]): StudyConfig {
+  const out: StudyConfig = { ...cfg };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--set') continue;
+    const pair = argv[i + 1] ?? '';
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq) as keyof StudyConfig;
+    if (eq < 1 || !(key in cfg)) {
+      throw new Error(`--set: expected key=value with a key of StudyConfig, got '${pair}'`);
+    }
+    const value: unknown = JSON.parse(pair.slice(eq + 1));
+    if (typeof value !== typeof cfg[key] || Array.isArray(value) !== Array.isArray(cfg[key])) {
+      throw new Error(
+        `--set: ${key} must be like ${JSON.stringify(cfg[key])}, got ${pair.slice(eq + 1)}`,
+      );
+    }
+    (out as unknown as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}

@@ -9,8 +9,15 @@ import * as path from 'path';
 import { WordPieceTokenizer } from '@ssl/mlm';
 import { saveTokenizer } from '@ssl/mlm/node';
 import { bagOfWordsLogReg, bowVocabulary } from './bow';
-import { encodeTexts, fineTune, newEncoder, pretrainMlm } from './bert';
-import { FULL, QUICK } from './config';
+import {
+  encodeTexts,
+  fineTune,
+  newEncoder,
+  pooledCosine,
+  pretrainMlm,
+  unigramEntropy,
+} from './bert';
+import { applyOverrides, FULL, QUICK } from './config';
 import { labelledSubset, loadEmails, splitEmails } from './data';
 import { markdownTable, renderSvg, type RunResult, summarize } from './report';
 
@@ -21,9 +28,14 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
-  const cfg = quick ? QUICK : FULL;
-  const outDir = path.resolve(__dirname, '..', 'results', quick ? 'quick' : '');
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const cfg = applyOverrides(quick ? QUICK : FULL, argv);
+  // --out <dir>: write somewhere else than results/ (pilot runs with --set overrides).
+  const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+  const outDir = outArg
+    ? path.resolve(outArg)
+    : path.resolve(__dirname, '..', 'results', quick ? 'quick' : '');
   await fs.mkdir(outDir, { recursive: true });
   await tf.ready();
   const backend = tf.getBackend();
@@ -45,18 +57,10 @@ async function main(): Promise<void> {
   log(`WordPiece vocabulary of ${tok.vocabSize} trained in ${tokenizerSeconds.toFixed(1)}s`);
 
   const corpus = encodeTexts(tok, unlabelled, cfg.maxLength);
-  const encoder = newEncoder(cfg, tok.vocabSize, 0);
+  const entropy = unigramEntropy(corpus.ids, tok.specialTokenIds);
   log(
-    `pretraining a ${cfg.numLayers}-layer BERT (d=${cfg.dModel}, ${cfg.numHeads} heads, ffn ${cfg.ffnDim}, T=${cfg.maxLength}, ${encoder.countParams()} parameters)`,
+    `unigram entropy of the tokenized corpus: ${entropy.toFixed(3)} nats (perplexity ${Math.exp(entropy).toFixed(0)})`,
   );
-  const pre = pretrainMlm(encoder, tok, corpus, cfg, log);
-  log(
-    `pretrained ${pre.steps} steps in ${pre.seconds.toFixed(0)}s: loss ${pre.finalLoss.toFixed(3)}, masked acc ${pre.finalMaskedAccuracy.toFixed(3)}, perplexity ${pre.finalPerplexity.toFixed(1)}`,
-  );
-  tf.dispose([corpus.ids, corpus.mask]);
-  const pretrained = encoder.getWeights().map((w) => tf.clone(w));
-  encoder.dispose();
-
   const testData = {
     ...encodeTexts(
       tok,
@@ -65,6 +69,28 @@ async function main(): Promise<void> {
     ),
     labels: test.map((e) => e.label),
   };
+  const encoder = newEncoder(cfg, tok.vocabSize, 0, cfg.pretrainDropout);
+  log(
+    `pretraining a ${cfg.numLayers}-layer BERT (d=${cfg.dModel}, ${cfg.numHeads} heads, ffn ${cfg.ffnDim}, T=${cfg.maxLength}, ${encoder.countParams()} parameters), mask ${cfg.maskProb}, peak lr ${cfg.pretrainLr}`,
+  );
+  const pre = pretrainMlm(encoder, tok, corpus, testData, cfg, log);
+  log(
+    `pretrained ${pre.steps} steps in ${pre.seconds.toFixed(0)}s: loss ${pre.finalLoss.toFixed(3)}, masked acc ${pre.finalMaskedAccuracy.toFixed(3)}, perplexity ${pre.finalPerplexity.toFixed(1)}; held-out loss ${pre.heldOutLoss.toFixed(3)}, masked acc ${pre.heldOutMaskedAccuracy.toFixed(3)} (unigram entropy ${entropy.toFixed(3)})`,
+  );
+  tf.dispose([corpus.ids, corpus.mask]);
+  const pretrained = encoder.getWeights().map((w) => tf.clone(w));
+  // Diagnostic: how different do emails look after pooling, pretrained vs a fresh encoder?
+  const fresh0 = newEncoder(cfg, tok.vocabSize, 101);
+  const cosine = {
+    pretrained: pooledCosine(encoder, testData),
+    scratch: pooledCosine(fresh0, testData),
+  };
+  fresh0.dispose();
+  encoder.dispose();
+  log(
+    `mean cosine between pooled representations of different test emails: pretrained ${cosine.pretrained.toFixed(3)}, fresh ${cosine.scratch.toFixed(3)}`,
+  );
+
   const vocab = bowVocabulary(unlabelled, cfg.bowVocab);
   const runs: RunResult[] = [];
   const record = (r: RunResult) => {
@@ -110,7 +136,7 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - started) / 1000;
   const majority = test.filter((e) => e.label === 0).length / test.length;
   const results = {
-    command: `npm run start -w @ssl/example-mlm-text${quick ? ' -- --quick' : ''}`,
+    command: `npm run start -w @ssl/example-mlm-text${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     date: new Date().toISOString(),
     backend,
     cpuCores: os.cpus().length,
@@ -123,7 +149,12 @@ async function main(): Promise<void> {
       majorityBaselineAccuracy: majority,
     },
     tokenizer: { vocabSize: tok.vocabSize, seconds: tokenizerSeconds },
-    pretraining: pre,
+    pretraining: {
+      ...pre,
+      unigramEntropy: entropy,
+      unigramPerplexity: Math.exp(entropy),
+      pooledCosine: cosine,
+    },
     runs,
     summary,
     totalSeconds,
@@ -134,7 +165,10 @@ async function main(): Promise<void> {
     '',
     `Majority class (ham) on the test set: ${(100 * majority).toFixed(1)}%.`,
     `Pretraining: ${pre.steps} steps of ${cfg.pretrainBatch} emails × ${cfg.maxLength} tokens in ${pre.seconds.toFixed(0)} s on the ${backend} backend ` +
-      `(${pre.tokensPerSecond.toFixed(0)} tokens/s), final MLM loss ${pre.finalLoss.toFixed(2)}, masked-token accuracy ${(100 * pre.finalMaskedAccuracy).toFixed(1)}%, perplexity ${pre.finalPerplexity.toFixed(1)}.`,
+      `(${pre.tokensPerSecond.toFixed(0)} tokens/s, stopped by ${pre.stoppedBy}), final MLM loss ${pre.finalLoss.toFixed(2)} nats, masked-token accuracy ${(100 * pre.finalMaskedAccuracy).toFixed(1)}%, perplexity ${pre.finalPerplexity.toFixed(1)}; ` +
+      `on the held-out test emails ${pre.heldOutLoss.toFixed(2)} nats, masked accuracy ${(100 * pre.heldOutMaskedAccuracy).toFixed(1)}%. ` +
+      `Unigram-entropy baseline (context ignored): ${entropy.toFixed(2)} nats (perplexity ${Math.exp(entropy).toFixed(0)}). ` +
+      `Mean cosine between the pooled representations of different test emails: pretrained ${cosine.pretrained.toFixed(3)}, fresh encoder ${cosine.scratch.toFixed(3)}.`,
     `Whole run: ${(totalSeconds / 60).toFixed(1)} min on ${os.cpus().length} cores.`,
   ].join('\n');
   await writeAtomic(path.join(outDir, 'results.md'), md + '\n');

@@ -9,6 +9,7 @@ export {
   type TransformerEncoderOptions,
 } from './transformer-encoder';
 export { transformerBlock, type TransformerBlockConfig } from './transformer-block';
+export { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization';
 export { PositionEmbedding, type PositionEmbeddingArgs } from './position-embedding';
 export {
   MultiHeadSelfAttention,

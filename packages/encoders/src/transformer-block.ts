@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { InitStream } from './init';
+import { LayerNormalization } from './layer-normalization';
 import { MultiHeadSelfAttention } from './multi-head-self-attention';
 
 /** Resolved settings of one {@link transformerBlock}. */
@@ -18,7 +19,8 @@ export interface TransformerBlockConfig {
 
 /**
  * Wires one post-LN (BERT-style) Transformer encoder block into a functional
- * graph, out of {@link MultiHeadSelfAttention} and built-in layers:
+ * graph, out of {@link MultiHeadSelfAttention}, {@link LayerNormalization} and
+ * built-in layers:
  *
  * ```
  * a = LayerNorm(x + Dropout(SelfAttention(x, mask)))
@@ -50,7 +52,7 @@ export function transformerBlock(
   h = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_attention_dropout` }), h);
   h = apply(tfl.layers.add({ name: `${p}_attention_add` }), [x, h]);
   const a = apply(
-    tfl.layers.layerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_attention_norm` }),
+    new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_attention_norm` }),
     h,
   );
 
@@ -73,8 +75,5 @@ export function transformerBlock(
   );
   f = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_ffn_dropout` }), f);
   f = apply(tfl.layers.add({ name: `${p}_ffn_add` }), [a, f]);
-  return apply(
-    tfl.layers.layerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_ffn_norm` }),
-    f,
-  );
+  return apply(new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_ffn_norm` }), f);
 }

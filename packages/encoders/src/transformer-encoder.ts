@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { InitStream } from './init';
+import { LayerNormalization } from './layer-normalization';
 import { PositionEmbedding } from './position-embedding';
 import { transformerBlock } from './transformer-block';
 import { checkInt, checkName, checkPositive, checkRange } from './validate';
@@ -116,10 +117,7 @@ export function transformerEncoder(options: TransformerEncoderOptions): tfl.Laye
     new PositionEmbedding({ maxLength, seed: init.nextSeed(), name: `${name}_position_embedding` }),
     x,
   );
-  x = apply(
-    tfl.layers.layerNormalization({ epsilon: layerNormEps, name: `${name}_embedding_norm` }),
-    x,
-  );
+  x = apply(new LayerNormalization({ epsilon: layerNormEps, name: `${name}_embedding_norm` }), x);
   x = apply(tfl.layers.dropout({ rate: dropout, name: `${name}_embedding_dropout` }), x);
   for (let i = 1; i <= numLayers; i++) {
     x = transformerBlock(
@@ -135,15 +133,34 @@ export function transformerEncoder(options: TransformerEncoderOptions): tfl.Laye
 /**
  * The `token_embedding` layer of a {@link transformerEncoder} (also after
  * `tf.loadLayersModel`), e.g. to tie an MLM head's output weights to it: its
- * single weight is the `[vocabSize, dModel]` table.
+ * single weight is the `[vocabSize, dModel]` table. The search goes into
+ * nested models too (depth first, in layer order), so it also finds the
+ * embedding when the encoder is one layer of a bigger model (an MLM model or a
+ * classifier built around it).
  */
 export function getTokenEmbedding(model: tfl.LayersModel): tfl.layers.Layer {
-  const layer = model.layers.find((l) => l.name === TOKEN_EMBEDDING_NAME);
+  const layer = findLayer(model, TOKEN_EMBEDDING_NAME);
   if (!layer) {
     throw new Error(
-      `getTokenEmbedding: model '${model.name}' has no layer named '${TOKEN_EMBEDDING_NAME}'; ` +
-        `expected a model built by transformerEncoder`,
+      `getTokenEmbedding: model '${model.name}' has no layer named '${TOKEN_EMBEDDING_NAME}' ` +
+        `(nested models searched too); expected a model built by transformerEncoder or one containing it`,
     );
   }
   return layer;
+}
+
+/** Depth-first search for the layer called `name` in `container` and the models nested in it. */
+function findLayer(
+  container: { layers?: tfl.layers.Layer[] },
+  name: string,
+  seen = new Set<unknown>(),
+): tfl.layers.Layer | undefined {
+  if (seen.has(container) || !Array.isArray(container.layers)) return undefined;
+  seen.add(container);
+  for (const layer of container.layers) {
+    if (layer.name === name) return layer;
+    const inner = findLayer(layer as { layers?: tfl.layers.Layer[] }, name, seen);
+    if (inner) return inner;
+  }
+  return undefined;
 }
