@@ -52,18 +52,18 @@ export interface StudyConfig {
  * machine shared with other work. See README.md.
  */
 export const FULL: StudyConfig = {
-  encoder: { filters: [32, 64, 128], batchNorm: true },
+  encoder: { filters: [32, 64, 128], batchNorm: false },
   pretrain: [
     {
       method: 'simclr',
-      epochs: 10,
-      batchSize: 256,
-      lr: 2e-3,
-      warmupSteps: 30,
+      epochs: 20,
+      batchSize: 128,
+      lr: 3e-3,
+      warmupSteps: 60,
       temperature: 0.2,
       fineTune: true,
     },
-    { method: 'vicreg', epochs: 3, batchSize: 256, lr: 2e-3, warmupSteps: 10, fineTune: false },
+    { method: 'vicreg', epochs: 3, batchSize: 128, lr: 2e-3, warmupSteps: 20, fineTune: false },
   ],
   labelsPerClass: [1, 10, 100],
   seeds: [0, 1, 2],
@@ -71,9 +71,9 @@ export const FULL: StudyConfig = {
   probe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
   rawProbe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
   train: {
-    1: { steps: 50, batchSize: 10, lr: 2e-3 },
-    10: { steps: 60, batchSize: 32, lr: 2e-3 },
-    100: { steps: 80, batchSize: 64, lr: 2e-3 },
+    1: { steps: 80, batchSize: 10, lr: 3e-3 },
+    10: { steps: 120, batchSize: 32, lr: 3e-3 },
+    100: { steps: 160, batchSize: 64, lr: 3e-3 },
   },
 };
 
@@ -81,7 +81,7 @@ export const FULL: StudyConfig = {
 export const QUICK: StudyConfig = {
   pretrainLimit: 1024,
   testLimit: 500,
-  encoder: { filters: [16, 32, 64], batchNorm: true },
+  encoder: { filters: [16, 32, 64], batchNorm: false },
   pretrain: [
     {
       method: 'simclr',

@@ -165,6 +165,8 @@ export async function runStudy({
     method: string,
     encoderFor: (seed: number) => tfl.LayersModel,
     disposeEach: boolean,
+    // A pretrained encoder starts from a linear probe's head (LP-FT); a fresh one from random.
+    headInit: 'random' | 'probe',
   ) => {
     for (const [i, d] of draws.entries()) {
       const c = config.train[d.lpc];
@@ -185,6 +187,7 @@ export async function runStudy({
         batchSize: Math.min(c.batchSize, n),
         augment,
         seed: d.seed,
+        headInit,
       });
       await record({
         method,
@@ -204,7 +207,7 @@ export async function runStudy({
 
   // --- 2. the same CNN from scratch on the labels only --------------------------
   progress.begin('CNN from scratch');
-  await trainOnLabels('scratch', (seed) => newEncoder(1000 + seed), true);
+  await trainOnLabels('scratch', (seed) => newEncoder(1000 + seed), true, 'random');
 
   // --- 3. pretraining and evaluation of each method -----------------------------
   for (const [m, pc] of config.pretrain.entries()) {
@@ -317,7 +320,7 @@ export async function runStudy({
 
     if (pc.fineTune) {
       progress.begin(`fine-tune ${pc.method}`);
-      await trainOnLabels(`${pc.method}-finetune`, () => encoder, false);
+      await trainOnLabels(`${pc.method}-finetune`, () => encoder, false, 'probe');
     }
     encoder.dispose();
   }
