@@ -1,4 +1,4 @@
-export { Rng, createRng, type RngState } from './rng';
+export { Rng, createRng, permutation, shuffleInPlace, type RngState } from './rng';
 export type { Augmentation, MultiViewAugmentation, Range } from './types';
 export { randomResizedCrop, type RandomResizedCropOptions } from './random-resized-crop';
 export { horizontalFlip, type HorizontalFlipOptions } from './horizontal-flip';

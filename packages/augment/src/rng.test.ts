@@ -1,4 +1,4 @@
-import { Rng, createRng, resolveRng } from './rng';
+import { Rng, createRng, permutation, resolveRng, shuffleInPlace } from './rng';
 
 describe('Rng', () => {
   it('gives the same stream for the same seed and different streams for different seeds', () => {
@@ -111,5 +111,43 @@ describe('Rng', () => {
       /^myOp: rng must be an Rng or a finite numeric seed, got string/,
     );
     expect(resolveRng(rng, 'f')).toBe(rng);
+  });
+});
+
+describe('permutation / shuffleInPlace', () => {
+  it('returns each of 0..n-1 once, the same order for the same seed', () => {
+    for (const n of [0, 1, 2, 7, 100]) {
+      const p = Array.from(permutation(n, createRng(3)));
+      expect([...p].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(Array.from(permutation(n, createRng(3)))).toEqual(p);
+    }
+    expect(Array.from(permutation(50, createRng(4)))).not.toEqual(
+      Array.from(permutation(50, createRng(3))),
+    );
+  });
+
+  it('draws the 6 orders of 3 items equally often (chi-square, 5 degrees of freedom)', () => {
+    const rng = createRng(11);
+    const counts = new Map<string, number>();
+    const trials = 60000;
+    for (let t = 0; t < trials; t++) {
+      const key = permutation(3, rng).join('');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(6);
+    const expected = trials / 6;
+    let chi2 = 0;
+    for (const c of counts.values()) chi2 += (c - expected) ** 2 / expected;
+    expect(chi2).toBeLessThan(20.5); // p = 0.001 for 5 degrees of freedom
+  });
+
+  it('shuffles arrays of any element type in place and returns them', () => {
+    const xs = ['a', 'b', 'c', 'd', 'e'];
+    const out = shuffleInPlace(xs, createRng(1));
+    expect(out).toBe(xs);
+    expect([...xs].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(() => permutation(-1, createRng(0))).toThrow(
+      'permutation: n must be an integer >= 0, got -1',
+    );
   });
 });

@@ -39,10 +39,10 @@ function rotl(x: number, k: number): number {
 }
 
 /**
- * A small seeded pseudo-random generator (xoshiro128**, Blackman & Vigna 2018)
- * for augmentation parameters. All randomness of `@ssl/augment` is drawn from
- * it in JavaScript, so the same seed gives the same augmentation on every
- * tfjs backend.
+ * The project's one seeded pseudo-random generator (xoshiro128**, Blackman &
+ * Vigna 2018): augmentation parameters, data splits and orders, label draws,
+ * MLM masks and test data are all drawn from it in JavaScript, so the same
+ * seed gives the same numbers on every tfjs backend.
  *
  * - `next()` is uniform in [0, 1) with 32 random bits;
  * - `fork()` derives an independent stream deterministically (it advances this
@@ -173,6 +173,34 @@ export class Rng {
     this.s2 = s[2] | 0;
     this.s3 = s[3] | 0;
   }
+}
+
+/**
+ * Shuffles `xs` in place (Fisher–Yates, from the last element down, drawing
+ * `rng.int(i + 1)` for position `i`) and returns it. The one shuffle of the
+ * project: splits, label draws, batch orders.
+ */
+export function shuffleInPlace<T extends unknown[] | Int32Array | Uint32Array | Float32Array>(
+  xs: T,
+  rng: Rng,
+): T {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
+  }
+  return xs;
+}
+
+/** A uniformly random permutation of `0..n-1` drawn from `rng` ({@link shuffleInPlace} of the identity). */
+export function permutation(n: number, rng: Rng): Int32Array {
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`permutation: n must be an integer >= 0, got ${n}`);
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return shuffleInPlace(out, rng);
 }
 
 /** A seeded generator: `createRng(seed)` is `new Rng(seed)`. */

@@ -1,4 +1,4 @@
-import { permutation, seededRandom } from './rng';
+import { createRng, permutation } from '@ssl/augment';
 
 /** Options of {@link trainTestSplit}. */
 export type TrainTestSplitOptions<T> = {
@@ -52,12 +52,12 @@ export function trainTestSplit<T>(
     if (group) group.push(i);
     else groups.set(key, [i]);
   });
-  const random = seededRandom(seed);
+  const rng = createRng(seed);
   const isTest = new Uint8Array(items.length);
   for (const key of [...groups.keys()].sort()) {
     const members = groups.get(key) as number[];
     const nTest = Math.round(members.length * testFraction);
-    const order = permutation(members.length, random);
+    const order = permutation(members.length, rng);
     for (let j = 0; j < nTest; j++) isTest[members[order[j]]] = 1;
   }
   const train: T[] = [];

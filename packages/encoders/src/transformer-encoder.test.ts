@@ -5,7 +5,7 @@ import {
   expectAllClose,
   expectFlatMemory,
   expectNoLeak,
-  mulberry32,
+  uniformFn,
   randomArray,
 } from '@ssl/test-utils';
 import { LayerNormalization } from './layer-normalization';
@@ -18,7 +18,7 @@ import { trainableVariables, trainSteps } from './testing/train';
 const TINY = { vocabSize: 13, maxLength: 8, dModel: 8, numHeads: 2, numLayers: 2, ffnDim: 16 };
 
 function randomIds(b: number, t: number, seed: number, vocab = TINY.vocabSize): number[] {
-  const r = mulberry32(seed);
+  const r = uniformFn(seed);
   return Array.from({ length: b * t }, () => Math.floor(r() * vocab));
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackends, expectNoLeak, mulberry32 } from '@ssl/test-utils';
+import { createRng } from '@ssl/augment';
+import { describeBackends, expectNoLeak } from '@ssl/test-utils';
 import { IGNORE_INDEX } from '@ssl/losses';
 import { maskTokens } from './mask-tokens';
 
@@ -12,7 +13,8 @@ const V = 1000;
 
 /** B rows of [CLS] tokens... [SEP] [PAD]..., random lengths, token ids in [5, V). */
 function batch(B: number, T: number, seed: number): number[][] {
-  const r = mulberry32(seed);
+  const rng = createRng(seed);
+  const r = () => rng.next();
   return Array.from({ length: B }, () => {
     const len = 3 + Math.floor(r() * (T - 2)); // content + 2 specials <= T
     return Array.from({ length: T }, (_, t) =>

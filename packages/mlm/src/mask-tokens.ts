@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { IGNORE_INDEX } from '@ssl/losses';
-import { mulberry32, randomSeed } from './random';
+import { createRng } from '@ssl/augment';
 
 /** Options of {@link maskTokens}. */
 export interface MaskTokensOptions {
@@ -60,7 +60,7 @@ export function maskTokens(
     maskProb = 0.15,
     replaceProb = 0.8,
     randomProb = 0.1,
-    seed = randomSeed(),
+    seed = Math.floor(Math.random() * 0xffffffff),
   } = opts;
   if (!Number.isInteger(vocabSize) || vocabSize < 1) {
     throw new Error(`${fn}: vocabSize must be a positive integer, got ${vocabSize}`);
@@ -97,7 +97,7 @@ export function maskTokens(
   const src = ids.dataSync();
   const out = Int32Array.from(src);
   const labels = new Int32Array(src.length).fill(IGNORE_INDEX);
-  const rand = mulberry32(seed);
+  const rng = createRng(seed);
   for (let b = 0; b < B; b++) {
     let wordSelected = false;
     for (let t = 0; t < T; t++) {
@@ -114,15 +114,14 @@ export function maskTokens(
       if (continuation && continuation.has(id) && t > 0 && !special.has(src[i - 1])) {
         selected = wordSelected; // a ## piece follows its word's decision
       } else {
-        selected = rand() < maskProb;
+        selected = rng.next() < maskProb;
         wordSelected = selected;
       }
       if (!selected) continue;
       labels[i] = id;
-      const u = rand();
+      const u = rng.next();
       if (u < replaceProb) out[i] = maskTokenId;
-      else if (u < replaceProb + randomProb)
-        out[i] = candidates[Math.floor(rand() * candidates.length)];
+      else if (u < replaceProb + randomProb) out[i] = candidates[rng.int(candidates.length)];
     }
   }
   return {

@@ -5,7 +5,7 @@ import { batchedAccuracy } from './accuracy';
 import { embed } from './embed';
 import { fitSoftmaxRegression, type SoftmaxRegressionSettings } from './softmax-regression';
 import { softmaxCrossEntropy } from './cross-entropy';
-import { copyModel } from './copy-model';
+import { cloneModel } from '../methods/momentum-model';
 import {
   checkLabelledSet,
   checkNonNegative,
@@ -14,7 +14,7 @@ import {
   classCount,
   type LabelledSet,
 } from './labelled-set';
-import { mulberry32, shuffleInPlace } from './rng';
+import { createRng, shuffleInPlace } from '@ssl/augment';
 
 /** A seeded batch augmentation: images `[B, H, W, C]` in, same shape out. */
 export type BatchAugment = (images: tf.Tensor4D, seed: number) => tf.Tensor4D;
@@ -144,7 +144,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const xTrain = train.images as tf.Tensor4D;
   const xTest = test.images as tf.Tensor4D;
 
-  const backbone = await copyModel(encoder);
+  const backbone = await cloneModel(encoder);
   const head = tfl.layers.dense({
     units: numClasses,
     kernelInitializer: tfl.initializers.glorotUniform({ seed }),
@@ -176,7 +176,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   );
 
   try {
-    const rand = mulberry32(seed);
+    const rand = createRng(seed);
     const order = trainY.map((_, i) => i);
     let step = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {

@@ -1,4 +1,4 @@
-import { mulberry32, shuffleInPlace } from './rng';
+import { createRng, shuffleInPlace } from '@ssl/augment';
 
 /** Options of {@link selectLabelled}: give exactly one of `labelsPerClass` or `fraction`. */
 export interface SelectLabelledOptions {
@@ -58,7 +58,7 @@ export function selectLabelled(
   }
   if (byClass.size === 0) throw new Error(`${fn}: labels is empty`);
 
-  const rand = mulberry32(seed);
+  const rand = createRng(seed);
   const picked: number[] = [];
   for (const cls of [...byClass.keys()].sort((a, b) => a - b)) {
     const idx = byClass.get(cls)!;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { softmaxCrossEntropy } from './cross-entropy';
-import { mulberry32, shuffleInPlace } from './rng';
+import { createRng, shuffleInPlace } from '@ssl/augment';
 
 /** Settings of {@link fitSoftmaxRegression} (defaults live on the public callers). */
 export interface SoftmaxRegressionSettings {
@@ -30,7 +30,7 @@ export function fitSoftmaxRegression(
   const b = tf.tidy(() => tf.variable(tf.zeros([numClasses]), true)); // [C]
   const optimizer = tf.train.adam(lr);
   try {
-    const rand = mulberry32(seed);
+    const rand = createRng(seed);
     const order = labels.map((_, i) => i);
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffleInPlace(order, rand);

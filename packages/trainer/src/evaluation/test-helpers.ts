@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { mulberry32 } from './rng';
+import { createRng } from '@ssl/augment';
 
 /**
  * Gaussian-ish clusters: `perClass` points of each of `classes` classes in
@@ -16,7 +16,8 @@ export function clusters(
   spread = 3,
   noise = 1,
 ): { x: number[][]; y: number[] } {
-  const r = mulberry32(seed);
+  const rng = createRng(seed);
+  const r = () => rng.next();
   const x: number[][] = [];
   const y: number[] = [];
   for (let c = 0; c < classes; c++) {
@@ -35,7 +36,8 @@ export function quadrantImages(
   perClass: number,
   seed: number,
 ): { images: tf.Tensor4D; labels: tf.Tensor1D } {
-  const r = mulberry32(seed);
+  const rng = createRng(seed);
+  const r = () => rng.next();
   const data: number[] = [];
   const ys: number[] = [];
   for (let c = 0; c < 4; c++) {
