@@ -41,8 +41,12 @@ describe('parseArgs', () => {
 
   it('rejects bad values, naming the option', () => {
     expect(() => parseArgs(['--backend', 'gpu'])).toThrow(/--backend must be all or one of/);
-    expect(() => parseArgs(['--steps', '0'])).toThrow(/--steps must be an integer >= 1, got "0"/);
+    expect(() => parseArgs(['--steps', '0'])).toThrow(
+      "bench: --steps must be an integer >= 1 and <= 100000, got '0'",
+    );
     expect(() => parseArgs(['--batch-size', 'x'])).toThrow(/--batch-size must be an integer >= 2/);
-    expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
+    expect(() => parseArgs(['--warmup', '-1'])).toThrow(/--warmup must be an integer >= 0/);
+    expect(() => parseArgs(['--fast'])).toThrow("bench: Unknown option '--fast'");
+    expect(() => parseArgs(['--out'])).toThrow('bench: --out needs a value');
   });
 });

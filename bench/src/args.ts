@@ -1,4 +1,5 @@
 import type { BackendName } from '@ssl/backends';
+import { formatFlags, parseCommandLine } from '@ssl/trainer/node';
 
 /** Command-line options of the SimCLR step benchmark. */
 export interface BenchArgs {
@@ -27,79 +28,53 @@ export interface BenchArgs {
   kernels: 'all' | 'missing';
 }
 
-export const USAGE = `usage: npm run bench -- [--backend all|wasm|cpu|tensorflow[,...]] [--batch-size N]
-                          [--steps N] [--warmup N] [--json] [--out FILE] [--profile]
-                          [--kernels all|missing]`;
-
 const BACKENDS = ['tensorflow', 'wasm', 'webgl', 'cpu'];
 
-function positiveInt(flag: string, v: string | undefined, min = 1): number {
-  const n = Number(v);
-  if (v == null || !Number.isInteger(n) || n < min) {
-    throw new Error(
-      `bench: ${flag} must be an integer >= ${min}, got ${JSON.stringify(v)}\n${USAGE}`,
-    );
-  }
-  return n;
-}
+/** The flags; the parser and the usage both read this. */
+export const BENCH_FLAGS = {
+  backend: {
+    type: 'string',
+    value: 'B[,B]',
+    help: `all (default) or a comma-separated list of ${BACKENDS.join(', ')}`,
+  },
+  'batch-size': {
+    type: 'int',
+    min: 2,
+    max: 65_536,
+    help: 'images per view per step (default 256, cpu 16)',
+  },
+  steps: { type: 'int', min: 1, max: 100_000, help: 'timed steps (default 10, cpu 1)' },
+  warmup: { type: 'int', min: 0, max: 100_000, help: 'untimed steps first (default 1, cpu 0)' },
+  json: { type: 'boolean', help: 'print one JSON object instead of the table' },
+  out: { type: 'string', value: 'FILE', help: 'also write the JSON report to FILE (atomically)' },
+  profile: { type: 'boolean', help: 'also profile one step per kernel' },
+  kernels: {
+    type: 'string',
+    choices: ['all', 'missing'],
+    default: 'all',
+    help: 'wasm kernels: every @ssl/backends one, or only those tfjs-backend-wasm lacks',
+  },
+} as const;
 
-/** Parses `argv` (without node and the script); throws with the usage on bad input. */
+export const USAGE = `usage: npm run bench -- [options]\n\n${formatFlags(BENCH_FLAGS)}`;
+
+/** Parses `argv` (without node and the script); throws one line naming the flag on bad input. */
 export function parseArgs(argv: string[]): BenchArgs {
-  const out: BenchArgs = {
-    backends: 'all',
-    json: false,
-    profile: false,
-    kernels: 'all',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
-    switch (flag) {
-      case '--backend': {
-        const v = value() ?? '';
-        if (v === 'all') break;
-        const names = v.split(',');
-        const bad = names.find((n) => !BACKENDS.includes(n));
-        if (bad !== undefined || names.length === 0) {
-          throw new Error(
-            `bench: --backend must be all or one of ${BACKENDS.join(', ')}, got ${JSON.stringify(v)}`,
-          );
-        }
-        out.backends = names as BackendName[];
-        break;
-      }
-      case '--batch-size':
-        out.batchSize = positiveInt(flag, value(), 2);
-        break;
-      case '--steps':
-        out.steps = positiveInt(flag, value());
-        break;
-      case '--warmup':
-        out.warmup = positiveInt(flag, value(), 0);
-        break;
-      case '--kernels': {
-        const v = value();
-        if (v !== 'all' && v !== 'missing') {
-          throw new Error(`bench: --kernels must be all or missing, got ${JSON.stringify(v)}`);
-        }
-        out.kernels = v;
-        break;
-      }
-      case '--json':
-        out.json = true;
-        break;
-      case '--out': {
-        const v = value();
-        if (!v) throw new Error(`bench: --out needs a file name\n${USAGE}`);
-        out.out = v;
-        break;
-      }
-      case '--profile':
-        out.profile = true;
-        break;
-      default:
-        throw new Error(`bench: unknown option ${JSON.stringify(argv[i])}\n${USAGE}`);
+  const v = parseCommandLine('bench', argv, BENCH_FLAGS);
+  let backends: BenchArgs['backends'] = 'all';
+  if (v.backend !== undefined && v.backend !== 'all') {
+    const names = v.backend.split(',');
+    if (names.some((n) => !BACKENDS.includes(n))) {
+      throw new Error(
+        `bench: --backend must be all or one of ${BACKENDS.join(', ')}, got ${JSON.stringify(v.backend)}`,
+      );
     }
+    backends = names as BackendName[];
   }
+  const out: BenchArgs = { backends, json: v.json, profile: v.profile, kernels: v.kernels };
+  if (v['batch-size'] !== undefined) out.batchSize = v['batch-size'];
+  if (v.steps !== undefined) out.steps = v.steps;
+  if (v.warmup !== undefined) out.warmup = v.warmup;
+  if (v.out !== undefined) out.out = v.out;
   return out;
 }

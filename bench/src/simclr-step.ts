@@ -4,7 +4,7 @@
  * leaked per step (must be 0) and peak memory; `--json` for machine-readable
  * output, `--profile` for the time per kernel. See `USAGE` in args.ts.
  */
-import * as fs from 'fs';
+import { writeFileAtomic } from '@ssl/trainer/node';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
@@ -177,9 +177,7 @@ async function main(): Promise<void> {
   if (args.json) console.log(JSON.stringify(report, null, 2));
   else printTable(results);
   if (args.out) {
-    const tmp = `${args.out}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(report, null, 2) + '\n');
-    fs.renameSync(tmp, args.out);
+    await writeFileAtomic(args.out, JSON.stringify(report, null, 2) + '\n');
   }
   if (results.some((r) => r.leakedTensorsPerStep !== 0)) process.exitCode = 1;
 }

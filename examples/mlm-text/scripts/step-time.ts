@@ -8,35 +8,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { transformerEncoder } from '@ssl/encoders';
 import { maskTokens, mlmLoss, mlmModel } from '@ssl/mlm';
+import { parseCommandLine } from '@ssl/trainer/node';
 
-function arg(name: string, fallback: number): number;
-function arg(name: string, fallback: string): string;
-function arg(name: string, fallback: number | string): number | string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0 || i + 1 >= process.argv.length) return fallback;
-  const v = process.argv[i + 1];
-  return typeof fallback === 'number' ? Number(v) : v;
-}
+const FLAGS = {
+  backend: { type: 'string', choices: ['wasm', 'cpu'], default: 'wasm', help: 'tfjs backend' },
+  steps: { type: 'int', min: 1, max: 10_000, default: 10, help: 'timed steps' },
+  warmup: { type: 'int', min: 0, max: 10_000, default: 2, help: 'untimed steps first' },
+  batch: { type: 'int', min: 1, max: 4096, default: 32, help: 'sequences per step' },
+  length: { type: 'int', min: 4, max: 4096, default: 48, help: 'tokens per sequence' },
+  dModel: { type: 'int', min: 1, max: 4096, default: 64, help: 'model width' },
+  heads: { type: 'int', min: 1, max: 64, default: 4, help: 'attention heads' },
+  layers: { type: 'int', min: 1, max: 48, default: 2, help: 'Transformer layers' },
+  ffn: { type: 'int', min: 1, max: 16_384, default: 256, help: 'feed-forward width' },
+  vocab: { type: 'int', min: 16, max: 100_000, default: 4000, help: 'vocabulary size' },
+  profile: { type: 'boolean', help: 'also list the time per kernel' },
+} as const;
 
 async function main(): Promise<void> {
-  const backend = arg('backend', 'wasm');
+  const a = parseCommandLine('step-time', process.argv.slice(2), FLAGS);
+  const backend = a.backend;
   // Each entry selects its backend (and, for wasm, registers the training kernels it lacks).
   if (backend === 'wasm') await (await import('@ssl/backends/wasm')).backendReady;
-  else if (backend === 'cpu') await (await import('@ssl/backends/cpu')).backendReady;
-  else throw new Error(`step-time: --backend must be wasm or cpu, got '${backend}'`);
-  const [steps, warmup, B, T] = [
-    arg('steps', 10),
-    arg('warmup', 2),
-    arg('batch', 32),
-    arg('length', 48),
-  ];
-  const [D, H, L, F, V] = [
-    arg('dModel', 64),
-    arg('heads', 4),
-    arg('layers', 2),
-    arg('ffn', 256),
-    arg('vocab', 4000),
-  ];
+  else await (await import('@ssl/backends/cpu')).backendReady;
+  const [steps, warmup, B, T] = [a.steps, a.warmup, a.batch, a.length];
+  const [D, H, L, F, V] = [a.dModel, a.heads, a.layers, a.ffn, a.vocab];
   const encoder = transformerEncoder({
     vocabSize: V,
     maxLength: T,
@@ -81,7 +76,7 @@ async function main(): Promise<void> {
       `MLM training step: median ${median.toFixed(0)} ms, min ${times[0].toFixed(0)} ms over ${steps} steps ` +
       `(${((B * T) / (median / 1000)).toFixed(0)} tokens/s)`,
   );
-  if (process.argv.includes('--profile')) {
+  if (a.profile) {
     const info = await tf.profile(() => step(1000));
     const byKernel = new Map<string, { n: number; ms: number }>();
     for (const k of info.kernels) {
@@ -103,6 +98,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

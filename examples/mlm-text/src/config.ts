@@ -94,15 +94,13 @@ export const QUICK: StudyConfig = {
 };
 
 /**
- * `cfg` with the `--set key=value` pairs of the command line applied (values are JSON,
+ * `cfg` with the `--set key=value` pairs of the command line (`pairs`, without `--set`) applied (values are JSON,
  * e.g. `--set pretrainLr=2e-3 --set fractions=[0.01]`), for pilot runs. Unknown keys
  * and values of the wrong type are refused.
  */
-export function applyOverrides(cfg: StudyConfig, argv: string[]): StudyConfig {
+export function applyOverrides(cfg: StudyConfig, pairs: readonly string[]): StudyConfig {
   const out: StudyConfig = { ...cfg };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] !== '--set') continue;
-    const pair = argv[i + 1] ?? '';
+  for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = pair.slice(0, eq) as keyof StudyConfig;
     if (eq < 1 || !(key in cfg)) {

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { WordPieceTokenizer } from '@ssl/mlm';
 import { saveTokenizer } from '@ssl/mlm/node';
+import { UsageError, writeFileAtomic } from '@ssl/trainer/node';
 import { bagOfWordsLogReg, bowVocabulary } from './bow';
 import {
   encodeTexts,
@@ -17,22 +18,22 @@ import {
   pretrainMlm,
   unigramEntropy,
 } from './bert';
+import { parseArgs, USAGE } from './args';
 import { applyOverrides, FULL, QUICK } from './config';
 import { labelledSubset, loadEmails, splitEmails } from './data';
-import { markdownTable, renderSvg, type RunResult, summarize } from './report';
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
-}
+import { markdownTable, renderResultsSvg, type RunResult, summarize } from './results';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const quick = argv.includes('--quick');
-  const cfg = applyOverrides(quick ? QUICK : FULL, argv);
+  const args = parseArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const quick = args.quick;
+  const cfg = applyOverrides(quick ? QUICK : FULL, args.set);
   // --out <dir>: write somewhere else than results/ (pilot runs with --set overrides).
-  const outArg = argv.indexOf('--out') >= 0 ? argv[argv.indexOf('--out') + 1] : undefined;
+  const outArg = args.out;
   const outDir = outArg
     ? path.resolve(outArg)
     : path.resolve(__dirname, '..', 'results', quick ? 'quick' : '');
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
     summary,
     totalSeconds,
   };
-  await writeAtomic(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+  await writeFileAtomic(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
   const md = [
     markdownTable(summary, test.length),
     '',
@@ -171,16 +172,16 @@ async function main(): Promise<void> {
       `Mean cosine between the pooled representations of different test emails: pretrained ${cosine.pretrained.toFixed(3)}, fresh encoder ${cosine.scratch.toFixed(3)}.`,
     `Whole run: ${(totalSeconds / 60).toFixed(1)} min on ${os.cpus().length} cores.`,
   ].join('\n');
-  await writeAtomic(path.join(outDir, 'results.md'), md + '\n');
-  const svg = await renderSvg(
+  await writeFileAtomic(path.join(outDir, 'results.md'), md + '\n');
+  const svg = await renderResultsSvg(
     summary,
     `Spam/ham test accuracy vs labels (${backend}, mean ± sd over ${cfg.seeds.length} seeds)`,
   );
-  await writeAtomic(path.join(outDir, 'chart.svg'), svg);
+  await writeFileAtomic(path.join(outDir, 'chart.svg'), svg);
   console.log(`\n${md}\n\nwrote ${path.join(outDir, 'results.json')}, results.md, chart.svg`);
 }
 
 main().catch((e) => {
-  console.error(e);
-  process.exit(1);
+  console.error(e instanceof UsageError ? e.message : e);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -1,4 +1,11 @@
-import type { TopLevelSpec } from 'vega-lite';
+import {
+  accuracyChartSpec,
+  groupBy,
+  markdownTable as table,
+  meanStd,
+  renderSvg,
+  spread,
+} from '@ssl/report';
 
 /** One fine-tuning (or baseline) run. */
 export interface RunResult {
@@ -25,121 +32,88 @@ export interface SummaryRow {
   f1Std: number;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) =>
-  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
-
+/** One row per method × label fraction, in the order they first appear. */
 export function summarize(runs: RunResult[]): SummaryRow[] {
-  const groups = new Map<string, RunResult[]>();
-  for (const r of runs) {
-    const k = `${r.method}|${r.fraction}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
-  return [...groups.values()].map((g) => {
-    const acc = g.map((r) => r.accuracy);
-    const f1 = g.map((r) => r.f1);
+  return groupBy(runs, (r) => `${r.method}|${r.fraction}`).map((g) => {
+    const acc = spread(g.map((r) => r.accuracy));
+    const f1 = spread(g.map((r) => r.f1));
     return {
       method: g[0].method,
       fraction: g[0].fraction,
-      labels: Math.round(mean(g.map((r) => r.labels))),
+      labels: Math.round(spread(g.map((r) => r.labels)).mean),
       n: g.length,
-      accuracyMean: mean(acc),
-      accuracyStd: std(acc),
-      accuracyMin: Math.min(...acc),
-      accuracyMax: Math.max(...acc),
-      f1Mean: mean(f1),
-      f1Std: std(f1),
+      accuracyMean: acc.mean,
+      accuracyStd: acc.std,
+      accuracyMin: acc.min,
+      accuracyMax: acc.max,
+      f1Mean: f1.mean,
+      f1Std: f1.std,
     };
   });
 }
-
-const pct = (x: number) => (100 * x).toFixed(1);
 
 /** The markdown table: one row per method, one column per label fraction (accuracy and spam F1, mean ± sd). */
 export function markdownTable(summary: SummaryRow[], testSize: number): string {
   const fractions = [...new Set(summary.map((s) => s.fraction))].sort((a, b) => a - b);
   const methods = [...new Set(summary.map((s) => s.method))];
-  const head = `| method | ${fractions
-    .map((f) => `${f * 100}% labels (${summary.find((s) => s.fraction === f)?.labels})`)
-    .join(' | ')} |`;
-  const rule = `|---|${fractions.map(() => '---').join('|')}|`;
-  const rows = methods.map((m) => {
-    const cells = fractions.map((f) => {
+  const header = [
+    'method',
+    ...fractions.map(
+      (f) => `${f * 100}% labels (${summary.find((s) => s.fraction === f)?.labels})`,
+    ),
+  ];
+  const rows = methods.map((m) => [
+    m,
+    ...fractions.map((f) => {
       const s = summary.find((r) => r.method === m && r.fraction === f);
       return s
-        ? `${pct(s.accuracyMean)} ± ${pct(s.accuracyStd)} (F1 ${pct(s.f1Mean)} ± ${pct(s.f1Std)})`
+        ? `${meanStd(s.accuracyMean, s.accuracyStd)} (F1 ${meanStd(s.f1Mean, s.f1Std)})`
         : '–';
-    });
-    return `| ${m} | ${cells.join(' | ')} |`;
-  });
+    }),
+  ]);
   return [
     `Test accuracy % (spam F1 %), mean ± sample sd over seeds, on ${testSize} held-out emails.`,
     '',
-    head,
-    rule,
-    ...rows,
+    table(header, rows),
   ].join('\n');
 }
 
-export function chartSpec(summary: SummaryRow[], title: string): TopLevelSpec {
-  const values = summary.map((s) => ({
-    method: s.method,
-    labels: s.labels,
-    accuracy: 100 * s.accuracyMean,
-    low: 100 * (s.accuracyMean - s.accuracyStd),
-    high: 100 * (s.accuracyMean + s.accuracyStd),
-  }));
-  const ticks = [...new Set(values.map((v) => v.labels))].sort((a, b) => a - b);
-  const x = {
-    field: 'labels',
-    type: 'quantitative' as const,
-    scale: { type: 'log' as const },
-    axis: { values: ticks, format: 'd', title: 'labelled emails (log scale)' },
-  };
-  const color = {
-    field: 'method',
-    type: 'nominal' as const,
-    legend: { title: null, orient: 'bottom' as const },
-  };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title,
-    width: 520,
-    height: 320,
-    background: 'white',
-    data: { values },
-    layer: [
-      {
-        mark: { type: 'line', point: true },
-        encoding: {
-          x,
-          y: {
-            field: 'accuracy',
-            type: 'quantitative',
-            scale: { zero: false },
-            title: 'test accuracy (%)',
-          },
-          color,
-        },
-      },
-      {
-        mark: { type: 'rule' },
-        encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color },
-      },
-    ],
-  };
-}
+/** Methods without pretraining: grey and dashed in the chart. */
+const BASELINES = ['bag-of-words logreg', 'BERT from scratch'];
+const HEADLINE = 'BERT MLM-pretrained';
 
-/** Renders the chart to SVG headlessly (Vega's `renderer: 'none'` view). */
-export async function renderSvg(summary: SummaryRow[], title: string): Promise<string> {
-  const vega = await import('vega');
-  const vegaLite = await import('vega-lite');
-  const view = new vega.View(vega.parse(vegaLite.compile(chartSpec(summary, title)).spec), {
-    renderer: 'none',
-  });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+/**
+ * The chart: test accuracy against labelled emails (log axis), baselines grey
+ * and dashed, the pretrained BERT thick; the title compares it with the best
+ * baseline at the fewest labels, `subtitle` says what was run.
+ */
+export async function renderResultsSvg(summary: SummaryRow[], subtitle: string): Promise<string> {
+  const fewest = Math.min(...summary.map((s) => s.fraction));
+  const at = summary.filter((s) => s.fraction === fewest);
+  const pre = at.find((s) => s.method === HEADLINE);
+  const base = at
+    .filter((s) => BASELINES.includes(s.method))
+    .sort((a, b) => b.accuracyMean - a.accuracyMean)[0];
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const title =
+    pre && base
+      ? `With ${pre.labels} labelled emails, the MLM-pretrained BERT (${pct(pre.accuracyMean)}) ${
+          pre.accuracyMean > base.accuracyMean ? 'beats' : 'does not beat'
+        } ${base.method} (${pct(base.accuracyMean)})`
+      : 'Spam/ham test accuracy against labelled emails';
+  const roles = Object.fromEntries([
+    ...BASELINES.map((b) => [b, 'baseline' as const]),
+    [HEADLINE, 'highlight' as const],
+  ]);
+  return renderSvg(
+    accuracyChartSpec(
+      summary.map((s) => ({
+        series: s.method,
+        x: s.labels,
+        mean: s.accuracyMean,
+        std: s.accuracyStd,
+      })),
+      { title, subtitle, xTitle: 'labelled emails (log scale)', roles },
+    ),
+  );
 }

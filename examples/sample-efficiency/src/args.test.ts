@@ -1,4 +1,4 @@
-import { parseArgs } from './args';
+import { parseArgs, USAGE } from './args';
 
 describe('parseArgs', () => {
   it('reads the flags, with defaults', () => {
@@ -11,12 +11,20 @@ describe('parseArgs', () => {
       help: false,
     });
     expect(parseArgs(['-h']).help).toBe(true);
+    expect(USAGE).toMatch(/--seeds N +label draws per setting/);
   });
 
   it('refuses bad input with one clear line', () => {
-    expect(() => parseArgs(['--fast'])).toThrow('unknown argument "--fast" (see --help)');
-    expect(() => parseArgs(['--out'])).toThrow('--out needs a value');
-    expect(() => parseArgs(['--out', '--quick'])).toThrow('--out needs a value');
-    expect(() => parseArgs(['--seeds', '0'])).toThrow('--seeds must be an integer >= 1, got 0');
+    expect(() => parseArgs(['--fast'])).toThrow(
+      "sample-efficiency: Unknown option '--fast' (see sample-efficiency --help)",
+    );
+    expect(() => parseArgs(['--out'])).toThrow('sample-efficiency: --out needs a value');
+    expect(() => parseArgs(['--out', '--quick'])).toThrow(
+      "sample-efficiency: --out needs a value, got the option '--quick'",
+    );
+    expect(() => parseArgs(['--seeds', '0'])).toThrow(
+      "sample-efficiency: --seeds must be an integer >= 1 and <= 100, got '0'",
+    );
+    expect(() => parseArgs(['--backend', 'gpu'])).toThrow(/--backend must be one of auto, wasm/);
   });
 });

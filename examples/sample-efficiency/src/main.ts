@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`sample-efficiency: ${(e as Error).message}`);
+    console.error((e as Error).message);
     process.exit(2);
   }
   if (args.help) {

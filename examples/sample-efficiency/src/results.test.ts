@@ -1,6 +1,5 @@
-import { chartSpec } from './chart';
+import { chartSpec, claimTitle } from './chart';
 import { markdownTable, summarize, type ResultRow } from './results';
-import { mean, std } from './stats';
 
 const rows: ResultRow[] = [
   { method: 'a', labelsPerClass: 1, seed: 0, accuracy: 0.5, seconds: 1 },
@@ -8,16 +7,6 @@ const rows: ResultRow[] = [
   { method: 'a', labelsPerClass: 10, seed: 0, accuracy: 0.9, seconds: 1 },
   { method: 'b', labelsPerClass: 10, seed: 0, accuracy: 0.95, seconds: 1 },
 ];
-
-describe('stats', () => {
-  it('mean and sample standard deviation by hand', () => {
-    expect(mean([1, 2, 3, 6])).toBe(3);
-    // deviations -2,-1,0,3: squares 4+1+0+9 = 14, / (4-1)
-    expect(std([1, 2, 3, 6])).toBeCloseTo(Math.sqrt(14 / 3), 12);
-    expect(std([5])).toBe(0);
-    expect(mean([])).toBeNaN();
-  });
-});
 
 describe('summarize / markdownTable', () => {
   it('groups by method and labels per class', () => {
@@ -41,13 +30,46 @@ describe('summarize / markdownTable', () => {
 });
 
 describe('chartSpec', () => {
-  it('plots accuracy in percent on a log x axis, one colour per method', () => {
+  const study: ResultRow[] = [
+    { method: 'scratch', labelsPerClass: 1, seed: 0, accuracy: 0.4, seconds: 1 },
+    { method: 'raw-knn', labelsPerClass: 1, seed: 0, accuracy: 0.45, seconds: 1 },
+    { method: 'simclr-probe', labelsPerClass: 1, seed: 0, accuracy: 0.7, seconds: 1 },
+    { method: 'simclr-finetune', labelsPerClass: 1, seed: 0, accuracy: 0.8, seconds: 1 },
+    { method: 'simclr-finetune', labelsPerClass: 10, seed: 0, accuracy: 0.95, seconds: 1 },
+  ];
+  const names = {
+    scratch: 'CNN from scratch (same augmentations)',
+    'raw-knn': 'raw pixels, 1-NN',
+    'simclr-probe': 'SimCLR, linear probe',
+    'simclr-finetune': 'SimCLR, fine-tuned',
+  };
+
+  it('plots accuracy in percent on a log x axis, one line per method, full names', () => {
     const spec = chartSpec(summarize(rows, {}), 't') as unknown as {
-      data: { values: { method: string; accuracy: number }[] };
+      data: { values: { series: string; accuracy: number }[] };
       layer: { encoding: { x: { scale: { type: string } }; color: { field: string } } }[];
     };
     expect(spec.data.values.map((v) => Math.round(v.accuracy * 1e6) / 1e6)).toEqual([60, 90, 95]);
     expect(spec.layer[0].encoding.x.scale.type).toBe('log');
-    expect(spec.layer[0].encoding.color.field).toBe('method');
+    expect(spec.layer[0].encoding.color.field).toBe('series');
+  });
+
+  it('marks baselines and the best pretrained pipeline; the title states the result', () => {
+    const summary = summarize(study, names);
+    const spec = chartSpec(summary, 'MNIST, wasm') as unknown as {
+      title: { text: string; subtitle: string };
+      data: { values: { series: string; role: string }[] };
+    };
+    const role = (n: string) => spec.data.values.find((v) => v.series === n)!.role;
+    expect(role('CNN from scratch (same augmentations)')).toBe('baseline');
+    expect(role('raw pixels, 1-NN')).toBe('baseline');
+    expect(role('SimCLR, fine-tuned')).toBe('highlight');
+    expect(role('SimCLR, linear probe')).toBe('method');
+    expect(spec.title).toEqual({
+      text: 'With 1 label per class, SimCLR, fine-tuned (80%) beats the best baseline, raw pixels, 1-NN (45%)',
+      subtitle: 'MNIST, wasm',
+    });
+    const worse = study.map((r) => (r.method === 'raw-knn' ? { ...r, accuracy: 0.9 } : r));
+    expect(claimTitle(summarize(worse, names))).toContain('does not beat the best baseline');
   });
 });

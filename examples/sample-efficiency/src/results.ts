@@ -1,4 +1,4 @@
-import { mean, std } from './stats';
+import { groupBy, markdownTable as table, meanStd, mean, std } from '@ssl/report';
 
 /** One measurement: a method at a labels-per-class setting with one seed of the label draw. */
 export interface ResultRow {
@@ -28,13 +28,7 @@ export interface SummaryRow {
 
 /** Groups rows by method and labels per class, in the order methods first appear. */
 export function summarize(rows: ResultRow[], names: Record<string, string>): SummaryRow[] {
-  const cells = new Map<string, ResultRow[]>();
-  for (const r of rows) {
-    const key = `${r.method}\u0000${r.labelsPerClass}`;
-    if (!cells.has(key)) cells.set(key, []);
-    cells.get(key)!.push(r);
-  }
-  return [...cells.values()].map((rs) => {
+  return groupBy(rows, (r) => `${r.method}\u0000${r.labelsPerClass}`).map((rs) => {
     const acc = rs.map((r) => r.accuracy);
     return {
       method: rs[0].method,
@@ -47,8 +41,6 @@ export function summarize(rows: ResultRow[], names: Record<string, string>): Sum
   });
 }
 
-const pct = (x: number) => (100 * x).toFixed(1);
-
 /**
  * A Markdown table: one row per method, one column per labels-per-class
  * setting, cells `mean ± std` in percent over the seeds.
@@ -56,15 +48,12 @@ const pct = (x: number) => (100 * x).toFixed(1);
 export function markdownTable(summary: SummaryRow[]): string {
   const settings = [...new Set(summary.map((s) => s.labelsPerClass))].sort((a, b) => a - b);
   const methods = [...new Set(summary.map((s) => s.method))];
-  const header = `| method | ${settings.map((n) => `${n} label${n === 1 ? '' : 's'}/class`).join(' | ')} |`;
-  const rule = `|---|${settings.map(() => '---:').join('|')}|`;
-  const lines = methods.map((m) => {
-    const name = summary.find((s) => s.method === m)!.name;
-    const cells = settings.map((n) => {
+  const rows = methods.map((m) => [
+    summary.find((s) => s.method === m)!.name,
+    ...settings.map((n) => {
       const s = summary.find((x) => x.method === m && x.labelsPerClass === n);
-      return s ? `${pct(s.mean)} ± ${pct(s.std)}` : '–';
-    });
-    return `| ${name} | ${cells.join(' | ')} |`;
-  });
-  return [header, rule, ...lines].join('\n');
+      return s ? meanStd(s.mean, s.std) : '–';
+    }),
+  ]);
+  return table(['method', ...settings.map((n) => `${n} label${n === 1 ? '' : 's'}/class`)], rows);
 }
