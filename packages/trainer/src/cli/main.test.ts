@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -49,7 +48,7 @@ describe('ssl (main)', () => {
     const c = capture();
     expect(await main(['pretrain', '--method', 'nope'], c.io)).toBe(2);
     expect(c.err).toEqual([
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm; got 'nope'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm, got 'nope'",
     ]);
   });
 
@@ -110,34 +109,4 @@ describe('ssl (main)', () => {
     );
     expect(tf.getBackend()).toBe('wasm');
   });
-
-  const cli = path.join(__dirname, '..', '..', 'dist', 'cli.js');
-  (existsSync(cli) ? it : it.skip)(
-    'the built bin exits non-zero with one line, no stack trace',
-    () => {
-      const r = spawnSync(
-        process.execPath,
-        [
-          cli,
-          'pretrain',
-          '--method',
-          'simclr',
-          '--data',
-          'mnist',
-          '--epochs',
-          '1',
-          '--batch-size',
-          '0',
-          '--out',
-          dir,
-        ],
-        { encoding: 'utf8' },
-      );
-      expect(r.status).toBe(2);
-      expect(r.stderr.trim()).toBe("ssl pretrain: --batch-size must be an integer >= 1, got '0'");
-      const h = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
-      expect(h.status).toBe(0);
-      expect(h.stdout).toContain('ssl pretrain --method');
-    },
-  );
 });

@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-layers'; // registers the gradients training needs
 import { useBackend } from '@ssl/backends';
-import { HELP, parseCliArgs, UsageError } from './args';
+import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
+import { describeOsError } from './os-errors';
 import { runPretrain } from './run-pretrain';
 import { runEval } from './run-eval';
 import pkg from '../../package.json';
@@ -33,7 +34,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
   try {
     if (args.command === 'help') {
-      io.out(HELP);
+      io.out(helpText(args.topic));
       return 0;
     }
     if (args.command === 'version') {
@@ -46,9 +47,21 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       : await runEval(args, io.out);
   } catch (e) {
     const err = e as Error;
-    const msg = err?.message ?? String(e);
+    if (e instanceof UsageError) {
+      io.err(err.message);
+      return 2;
+    }
+    const os = describeOsError(`ssl ${args.command}`, e, pathFlags(args));
+    const msg = (os ?? err?.message ?? String(e)).split('\n')[0];
     io.err(msg.startsWith('ssl') ? msg : `ssl: ${msg}`);
     if (process.env.SSL_DEBUG) io.err(String(err?.stack));
     return 1;
   }
+}
+
+/** The paths each flag named, to say which flag an OS error concerns. */
+function pathFlags(args: CliArgs): Record<string, readonly string[]> {
+  if (args.command === 'pretrain') return { out: [args.out], data: args.data };
+  if (args.command === 'eval') return { encoder: [args.encoder] };
+  return {};
 }

@@ -26,6 +26,8 @@ import { nodeCheckpointIO } from '../io/checkpoint';
 import { writeFileAtomic } from '../io/atomic';
 import { saveModel } from '../io/model-io';
 import type { PretrainArgs } from './args';
+import { checkMemory } from './memory-check';
+import { prepareRunFolder } from './run-folder';
 
 /** What a pretraining run needs besides the loop settings. */
 interface Setup {
@@ -118,6 +120,9 @@ async function mlmSetup(a: PretrainArgs, log: (line: string) => void): Promise<S
  * process exit status (1 when training stopped on a NaN loss).
  */
 export async function runPretrain(a: PretrainArgs, log: (line: string) => void): Promise<number> {
+  const side = a.data[0] === 'mnist' ? 28 : a.imageSize;
+  checkMemory(a, tf.getBackend(), side, side);
+  prepareRunFolder(a.out, { resume: a.resume, overwrite: a.overwrite });
   const setup = a.method === 'mlm' ? await mlmSetup(a, log) : imageSetup(a);
   const lr = a.lr ?? DEFAULT_LR[a.optimizer];
   const optimizer =
@@ -128,6 +133,7 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
         : tf.train.adam(lr);
   // the cosine needs the run's length, known once the data is read: built at onTrainBegin
   let schedule: Schedule = () => lr;
+  const bar = a.quiet ? undefined : progressBar();
   const callbacks: Callback[] = [
     {
       onTrainBegin(info) {
@@ -141,7 +147,7 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       },
     },
     metricsLog(path.join(a.out, 'metrics.jsonl')),
-    ...(a.quiet ? [] : [progressBar()]),
+    ...(bar ? [bar] : []),
   ];
   let result: PretrainResult;
   try {
@@ -161,6 +167,10 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       resume: a.resume,
       checkpointIO: nodeCheckpointIO,
     });
+  } catch (e) {
+    // the bar's redraw timer would keep the process alive after the error
+    await bar?.onTrainEnd?.({ epochsDone: 0, steps: 0, seconds: 0, imagesPerSec: 0 });
+    throw e;
   } finally {
     setup.dispose();
     optimizer.dispose();
