@@ -60,8 +60,16 @@ describe('accuracyChartSpec', () => {
     const enc = spec.layer[0].encoding;
     expect(enc.color.scale!.domain).toEqual([LONG, 'SimCLR, linear probe', 'SimCLR, fine-tuned']);
     expect(enc.color.scale!.range[0]).toBe('#7f7f7f');
-    expect(enc.strokeDash.scale!.range[0]).toEqual([5, 4]);
-    expect(enc.strokeWidth.scale!.range).toEqual([1.5, 2, 4]);
+    const style = (n: string) => {
+      const p = spec.data.values.find((q) => q.series === n) as unknown as {
+        dash: number[];
+        width: number;
+      };
+      return [p.dash, p.width];
+    };
+    expect(style(LONG)).toEqual([[5, 4], 1.5]);
+    expect(style('SimCLR, linear probe')).toEqual([[1, 0], 2]);
+    expect(style('SimCLR, fine-tuned')).toEqual([[1, 0], 4]);
   });
 
   it('renders an SVG with the title and every full legend name', () => {
@@ -73,5 +81,7 @@ describe('accuracyChartSpec', () => {
     }
     expect(svg).not.toContain('…');
     expect(svg).toContain('stroke-dasharray="5,4"');
+    expect(svg).toMatch(/series: SimCLR, fine-tuned[^>]*stroke-width="4"/);
+    expect(svg).toMatch(/series: SimCLR, linear probe[^>]*stroke-width="2"/);
   });
 });

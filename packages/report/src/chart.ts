@@ -48,6 +48,9 @@ const COLOURS = [
   '#17becf',
 ];
 
+const DASH: Record<SeriesRole, number[]> = { baseline: [5, 4], method: [1, 0], highlight: [1, 0] };
+const WIDTH: Record<SeriesRole, number> = { baseline: 1.5, method: 2, highlight: 4 };
+
 /**
  * The Vega-Lite spec of an accuracy chart: test accuracy (%) against `x`, one
  * line per series with ± one standard deviation error bars. Baselines are grey
@@ -69,6 +72,8 @@ export function accuracyChartSpec(
   const values = points.map((p) => ({
     series: p.series,
     role: role(p.series),
+    dash: DASH[role(p.series)],
+    width: WIDTH[role(p.series)],
     x: p.x,
     accuracy: 100 * p.mean,
     low: 100 * (p.mean - p.std),
@@ -93,15 +98,6 @@ export function accuracyChartSpec(
       symbolType: 'stroke',
     },
   };
-  const roleScale = (rangeOf: Record<SeriesRole, unknown>) => ({
-    field: 'role',
-    type: 'ordinal' as const,
-    scale: {
-      domain: ['baseline', 'method', 'highlight'],
-      range: [rangeOf.baseline, rangeOf.method, rangeOf.highlight],
-    },
-    legend: null,
-  });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: subtitle ? { text: title, subtitle } : title,
@@ -121,8 +117,9 @@ export function accuracyChartSpec(
             title: 'test accuracy (%)',
           },
           color,
-          strokeDash: roleScale({ baseline: [5, 4], method: [1, 0], highlight: [1, 0] }),
-          strokeWidth: roleScale({ baseline: 1.5, method: 2, highlight: 4 }),
+          // drawn as given (no scale): dashes and widths come from the role
+          strokeDash: { field: 'dash', type: 'nominal', scale: null },
+          strokeWidth: { field: 'width', type: 'quantitative', scale: null },
         },
       },
       {
