@@ -1,9 +1,5 @@
-import '@tensorflow/tfjs-layers'; // registers the gradients training needs
-import { useBackend } from '@ssl/backends';
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { describeOsError } from './os-errors';
-import { runPretrain } from './run-pretrain';
-import { runEval } from './run-eval';
 import pkg from '../../package.json';
 
 /** Where the command writes: results to `out`, messages to `err`. */
@@ -41,10 +37,16 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       io.out(pkg.version);
       return 0;
     }
+    // tfjs loads only now: help, version and argument errors answer at once
+    await import('@tensorflow/tfjs-layers'); // registers the gradients training needs
+    const { useBackend } = await import('@ssl/backends');
     await useBackend(args.backend);
-    return args.command === 'pretrain'
-      ? await runPretrain(args, io.err)
-      : await runEval(args, io.out);
+    if (args.command === 'pretrain') {
+      const { runPretrain } = await import('./run-pretrain');
+      return await runPretrain(args, io.err);
+    }
+    const { runEval } = await import('./run-eval');
+    return await runEval(args, io.out);
   } catch (e) {
     const err = e as Error;
     if (e instanceof UsageError) {
