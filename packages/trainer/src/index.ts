@@ -46,3 +46,6 @@ export {
   type BatchAugment,
   type LabelledSet,
 } from './evaluation';
+
+// --- PyTorch hand-off: safetensors export / import (owned by export) ---
+export * from './export';

@@ -3,6 +3,8 @@ import { useBackend } from '@ssl/backends';
 import { HELP, parseCliArgs, UsageError } from './args';
 import { runPretrain } from './run-pretrain';
 import { runEval } from './run-eval';
+import { isExportCommand } from './export-args';
+import { runExportCommand } from './run-export-command';
 import pkg from '../../package.json';
 
 /** Where the command writes: results to `out`, messages to `err`. */
@@ -21,6 +23,8 @@ const defaultIO: CliIO = {
  * line `ssl: <message>`; the stack only with SSL_DEBUG=1), 2 bad arguments.
  */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  // ssl export / ssl import (PyTorch hand-off): parsed in export-args.ts
+  if (isExportCommand(argv[0])) return runExportCommand(argv, io);
   let args;
   try {
     args = parseCliArgs(argv);
