@@ -36,5 +36,6 @@ def augment(images, indices, seed, step, view, max_shift=2.0, max_rotate=10.0, s
         ty = (2 * float(u[3]) - 1) * max_shift * 2 / h
         c, sn = math.cos(angle) / s, math.sin(angle) / s
         theta[i] = torch.tensor([[c, -sn, tx], [sn, c, ty]])
+    theta = theta.to(images.dtype)
     grid = F.affine_grid(theta, list(images.shape), align_corners=False)
     return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)

@@ -70,6 +70,7 @@ def parse_args(argv=None):
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     p.add_argument("--port", type=int, default=0, help="rendezvous port for --nproc (default: a free one)")
     p.add_argument("--threads", type=int, default=1, help="torch threads per process")
+    p.add_argument("--dtype", choices=["float32", "float64"], default="float32", help="float64: for exact reproducibility checks (saved as float32)")
     a = p.parse_args(argv)
     if a.steps < 1 or a.batch_size < 2 or a.nproc < 1:
         p.error("--steps must be >= 1, --batch-size >= 2, --nproc >= 1")
@@ -113,7 +114,9 @@ def train(rank, world, a, images):
     torch.manual_seed(a.seed)  # dropout, if any
     device = torch.device("cuda", rank % torch.cuda.device_count()) if a.device == "cuda" else torch.device("cpu")
     encoder, head, config = build(a)
-    model = SimCLR(encoder, head).to(device).train()
+    dtype = torch.float64 if a.dtype == "float64" else torch.float32
+    images = images.to(dtype)
+    model = SimCLR(encoder, head).to(device=device, dtype=dtype).train()
     ddp = DDP(model, device_ids=[device.index] if a.device == "cuda" else None) if world > 1 else model
     if a.optimizer == "sgd":
         opt = torch.optim.SGD(ddp.parameters(), lr=a.lr, momentum=a.momentum)

@@ -260,7 +260,7 @@ interface Case {
         'ssl_torch/pretrain_ddp.py',
         ...['--init', init, '--data', data, '--out', out, '--log', log],
         ...['--nproc', String(nproc), '--steps', '20', '--batch-size', '32'],
-        ...['--lr', '0.1', '--optimizer', 'sgd', '--seed', '3'],
+        ...['--lr', '0.1', '--optimizer', 'sgd', '--seed', '3', '--dtype', 'float64'],
       ]);
       const losses = readFileSync(log, 'utf8')
         .trim()
