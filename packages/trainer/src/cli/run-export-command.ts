@@ -5,8 +5,8 @@ import { runExport } from './run-export';
 import { runImport } from './run-import';
 
 /**
- * `ssl export` / `ssl import` end to end: parse, run on the cpu backend (no
- * heavy compute), resolve to the exit status (2 bad arguments, 1 failed).
+ * `ssl export` / `ssl import` end to end: parse, run on the fastest backend
+ * available (little compute), resolve to the exit status (2 bad arguments, 1 failed).
  */
 export async function runExportCommand(
   argv: string[],
@@ -27,7 +27,7 @@ export async function runExportCommand(
     return 0;
   }
   try {
-    await useBackend('cpu');
+    await useBackend('auto');
     return args.command === 'export'
       ? await runExport(args, io.out)
       : await runImport(args, io.out);
