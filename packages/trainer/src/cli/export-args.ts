@@ -29,6 +29,12 @@ export interface ImportArgs {
   force: boolean;
 }
 
+/** The lines `ssl --help` adds for these commands. */
+export const EXPORT_SUMMARY = `PyTorch hand-off (see ssl export --help):
+  ssl export --encoder DIR --out FILE.safetensors [--data mnist]   tfjs -> safetensors, PyTorch layouts
+  ssl import --from FILE.safetensors --out DIR                     safetensors -> tfjs Layers model
+`;
+
 export const EXPORT_HELP = `ssl export — write an encoder (and heads) as safetensors with PyTorch names and layouts
 
 Usage:

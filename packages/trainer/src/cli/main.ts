@@ -3,7 +3,7 @@ import { useBackend } from '@ssl/backends';
 import { HELP, parseCliArgs, UsageError } from './args';
 import { runPretrain } from './run-pretrain';
 import { runEval } from './run-eval';
-import { isExportCommand } from './export-args';
+import { EXPORT_SUMMARY, isExportCommand } from './export-args';
 import { runExportCommand } from './run-export-command';
 import pkg from '../../package.json';
 
@@ -38,6 +38,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   try {
     if (args.command === 'help') {
       io.out(HELP);
+      if (!args.topic) io.out(EXPORT_SUMMARY); // ssl export / ssl import: export-args.ts
       return 0;
     }
     if (args.command === 'version') {

@@ -197,6 +197,9 @@ describe('exportWeights / importWeights', () => {
     await usage(['export', '--encoder', enc, '--out', file, '--bogus'], /Unknown option '--bogus'/);
     await usage(['import', '--from', path.join(dir, 'nope'), '--out', back], /is not a file/);
     c = capture();
+    expect(await main(['--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/ssl export --encoder DIR --out FILE.safetensors/);
+    c = capture();
     expect(await main(['export', '--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ssl import --from FILE.safetensors --out DIR/);
     expect(existsSync(path.join(dir, 'cli', 'torch', 'encoder.json'))).toBe(true);
