@@ -48,4 +48,20 @@ export {
 } from './evaluation';
 
 // --- PyTorch hand-off: safetensors export / import (owned by export) ---
-export * from './export';
+export {
+  exportWeights,
+  importWeights,
+  readConfig,
+  encodeSafetensors,
+  decodeSafetensors,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  CONFIG_METADATA_KEY,
+  type ExportOptions,
+  type ExportedWeights,
+  type ImportOptions,
+  type SafeTensor,
+  type SafeTensorsFile,
+  type ExportConfig,
+  type ExportedModelConfig,
+} from './export';

@@ -20,7 +20,7 @@ export function torchAvailable(): boolean {
   return cached;
 }
 
-/** Runs `python3 args...` in `python/`; throws with its output when it fails. */
+/** Runs `python3 args...` in `python/`; returns stdout + stderr, throws with them when it fails. */
 export function runPython(args: string[], timeoutMs = 300_000): string {
   const r = spawnSync(PYTHON, args, {
     cwd: PYTHON_DIR,
@@ -33,5 +33,5 @@ export function runPython(args: string[], timeoutMs = 300_000): string {
       `python ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`,
     );
   }
-  return r.stdout;
+  return `${r.stdout}${r.stderr}`;
 }
