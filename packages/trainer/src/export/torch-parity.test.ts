@@ -20,7 +20,7 @@ import { main } from '../cli/main';
 import { saveModel } from '../io/model-io';
 import { readExport, writeExport } from './files';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors';
-import { PYTHON, runPython, torchAvailable } from './torch-python';
+import { freePort, PYTHON, runPython, runPythonRanks, torchAvailable } from './torch-python';
 
 const HAS_TORCH = torchAvailable();
 const TOL = 1e-4;
@@ -253,23 +253,28 @@ interface Case {
     await writeExport(init, { encoder, projection_head: head });
     const data = path.join(dir, 'digits.safetensors');
     writeFileSync(data, encodeSafetensors([['images', f32(digits)]]));
-    const run = (nproc: number) => {
-      const out = path.join(dir, `ddp${nproc}.safetensors`);
-      const log = path.join(dir, `ddp${nproc}.jsonl`);
-      runPython([
-        'ssl_torch/pretrain_ddp.py',
-        ...['--init', init, '--data', data, '--out', out, '--log', log],
-        ...['--nproc', String(nproc), '--steps', '20', '--batch-size', '32'],
-        ...['--lr', '0.1', '--optimizer', 'sgd', '--seed', '3', '--dtype', 'float64'],
-      ]);
-      const losses = readFileSync(log, 'utf8')
+    const args = (tag: string) => [
+      'ssl_torch/pretrain_ddp.py',
+      ...['--init', init, '--data', data, '--out', path.join(dir, `ddp${tag}.safetensors`)],
+      ...['--log', path.join(dir, `ddp${tag}.jsonl`), '--steps', '20', '--batch-size', '32'],
+      ...['--lr', '0.1', '--optimizer', 'sgd', '--seed', '3', '--dtype', 'float64'],
+    ];
+    const read = (tag: string) => ({
+      out: path.join(dir, `ddp${tag}.safetensors`),
+      losses: readFileSync(path.join(dir, `ddp${tag}.jsonl`), 'utf8')
         .trim()
         .split('\n')
-        .map((l) => (JSON.parse(l) as { loss: number }).loss);
-      return { out, losses };
+        .map((l) => (JSON.parse(l) as { loss: number }).loss),
+    });
+    const run = (nproc: number) => {
+      runPython([...args(String(nproc)), '--nproc', String(nproc)]);
+      return read(String(nproc));
     };
     const one = run(1);
     const two = run(2);
+    // as torchrun / srun start it: one process per rank, RANK, WORLD_SIZE, MASTER_* in the environment
+    await runPythonRanks(args('env'), 2, await freePort());
+    expect(read('env').losses).toEqual(two.losses);
     expect(one.losses).toHaveLength(20);
     expect(two.losses).toHaveLength(20);
     for (let s = 0; s < 20; s++) {

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 
 /**
@@ -34,4 +35,50 @@ export function runPython(args: string[], timeoutMs = 300_000): string {
     );
   }
   return `${r.stdout}${r.stderr}`;
+}
+
+/**
+ * Starts `python3 args...` once per rank as a launcher would (torchrun, srun):
+ * RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set; resolves when all exit 0.
+ */
+export async function runPythonRanks(args: string[], world: number, port: number): Promise<void> {
+  const runs = Array.from({ length: world }, (_, rank) => {
+    const child = spawn(PYTHON, args, {
+      cwd: PYTHON_DIR,
+      env: {
+        ...process.env,
+        OMP_NUM_THREADS: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+        RANK: String(rank),
+        WORLD_SIZE: String(world),
+        MASTER_ADDR: '127.0.0.1',
+        MASTER_PORT: String(port),
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += String(d)));
+    child.stderr.on('data', (d) => (output += String(d)));
+    return new Promise<void>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0
+          ? resolve()
+          : reject(new Error(`python rank ${rank} ${args.join(' ')} exited ${code}:\n${output}`)),
+      );
+    });
+  });
+  await Promise.all(runs);
+}
+
+/** A TCP port of 127.0.0.1 that was free a moment ago (for a rendezvous). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
