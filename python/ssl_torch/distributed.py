@@ -44,8 +44,8 @@ def all_gather_with_grad(x):
     """
     if not is_distributed():
         return x
-    sizes = [torch.zeros(1, dtype=torch.long) for _ in range(dist.get_world_size())]
-    dist.all_gather(sizes, torch.tensor([x.shape[0]]))
+    sizes = [torch.zeros(1, dtype=torch.long, device=x.device) for _ in range(dist.get_world_size())]
+    dist.all_gather(sizes, torch.tensor([x.shape[0]], device=x.device))  # nccl needs GPU tensors
     if any(int(s) != x.shape[0] for s in sizes):
         raise ValueError(f"all_gather_with_grad: every rank needs the same batch size, got {[int(s) for s in sizes]}")
     return _AllGatherSumGrad.apply(x)

@@ -31,8 +31,8 @@ def nt_xent_loss(z1, z2, temperature=0.5, gather=all_gather_with_grad):
         raise ValueError("nt_xent_loss: the global batch needs at least 2 samples")
     u = F.normalize(torch.cat([g1, g2], 0), dim=1)  # [2N, D]
     logits = u @ u.t() / temperature  # [2N, 2N]
-    eye = torch.eye(2 * n, dtype=torch.bool)
+    eye = torch.eye(2 * n, dtype=torch.bool, device=logits.device)
     logits = logits.masked_fill(eye, float("-inf"))  # drop self-similarity
-    pos = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])  # [2N]: the other view
+    pos = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)]).to(logits.device)  # [2N]: the other view
     return F.cross_entropy(logits, pos)
 

@@ -112,7 +112,9 @@ def build(a):
 def train(rank, world, a, images):
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)  # dropout, if any
-    device = torch.device("cuda", rank % torch.cuda.device_count()) if a.device == "cuda" else torch.device("cpu")
+    local_rank = int(os.environ.get("LOCAL_RANK", rank))  # torchrun sets it; srun: SLURM_LOCALID
+    local_rank = int(os.environ.get("SLURM_LOCALID", local_rank))
+    device = torch.device("cuda", local_rank % torch.cuda.device_count()) if a.device == "cuda" else torch.device("cpu")
     encoder, head, config = build(a)
     dtype = torch.float64 if a.dtype == "float64" else torch.float32
     images = images.to(dtype)
