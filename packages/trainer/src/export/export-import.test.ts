@@ -196,6 +196,36 @@ describe('exportWeights / importWeights', () => {
     await usage(['export', '--encoder', enc], /--out is required/);
     await usage(['export', '--encoder', enc, '--out', file, '--bogus'], /Unknown option '--bogus'/);
     await usage(['import', '--from', path.join(dir, 'nope'), '--out', back], /is not a file/);
+    const headDir = path.join(dir, 'cli', 'head');
+    const head = projectionHead({ inputDim: 4, hiddenDim: 6, outputDim: 3 });
+    await saveModel(head, headDir);
+    const withHead = path.join(dir, 'cli', 'with-head.safetensors');
+    const h = capture();
+    const exportHead = [
+      'export',
+      '--encoder',
+      enc,
+      '--projection-head',
+      headDir,
+      '--out',
+      withHead,
+    ];
+    expect(await main(exportHead, h.io)).toBe(0);
+    expect(h.out[0]).toMatch(/\(encoder, projection_head\)/);
+    const headBack = path.join(dir, 'cli', 'head-back');
+    const importHead = [
+      'import',
+      '--from',
+      withHead,
+      '--out',
+      headBack,
+      '--model',
+      'projection_head',
+    ];
+    expect(await main(importHead, capture().io)).toBe(0);
+    const loadedHead = await loadModel(headBack);
+    expect(loadedHead.name).toBe('projection_head');
+    [head, loadedHead].forEach((m) => m.dispose());
     c = capture();
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ssl export --encoder DIR --out FILE.safetensors/);
