@@ -226,6 +226,28 @@ describe('exportWeights / importWeights', () => {
     const loadedHead = await loadModel(headBack);
     expect(loadedHead.name).toBe('projection_head');
     [head, loadedHead].forEach((m) => m.dispose());
+    // an ssl pretrain --method mlm run: DIR/encoder + DIR/tokenizer.json
+    const mlm = transformerEncoder({
+      vocabSize: 12,
+      maxLength: 4,
+      dModel: 4,
+      numHeads: 1,
+      numLayers: 1,
+    });
+    await saveModel(mlm, path.join(dir, 'mlm', 'encoder'));
+    writeFileSync(path.join(dir, 'mlm', 'tokenizer.json'), '{"tok":1}');
+    const mlmFile = path.join(dir, 'mlm-torch', 'text.safetensors');
+    expect(
+      await main(
+        ['export', '--encoder', path.join(dir, 'mlm', 'encoder'), '--out', mlmFile],
+        capture().io,
+      ),
+    ).toBe(0);
+    expect(readFileSync(path.join(dir, 'mlm-torch', 'tokenizer.json'), 'utf8')).toBe('{"tok":1}');
+    const mlmBack = path.join(dir, 'mlm-back');
+    expect(await main(['import', '--from', mlmFile, '--out', mlmBack], capture().io)).toBe(0);
+    expect(readFileSync(path.join(mlmBack, 'tokenizer.json'), 'utf8')).toBe('{"tok":1}');
+    mlm.dispose();
     c = capture();
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ssl export --encoder DIR --out FILE.safetensors/);
