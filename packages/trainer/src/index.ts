@@ -46,3 +46,22 @@ export {
   type BatchAugment,
   type LabelledSet,
 } from './evaluation';
+
+// --- PyTorch hand-off: safetensors export / import (owned by export) ---
+export {
+  exportWeights,
+  importWeights,
+  readConfig,
+  encodeSafetensors,
+  decodeSafetensors,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  CONFIG_METADATA_KEY,
+  type ExportOptions,
+  type ExportedWeights,
+  type ImportOptions,
+  type SafeTensor,
+  type SafeTensorsFile,
+  type ExportConfig,
+  type ExportedModelConfig,
+} from './export';

@@ -22,3 +22,4 @@ export {
   type FlagType,
   type Values,
 } from './cli/command-line';
+export { writeExport, readExport, configPath, type WriteExportOptions } from './export/files';

@@ -1,5 +1,6 @@
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { describeOsError } from './os-errors';
+import { EXPORT_SUMMARY, isExportCommand } from './export-args';
 import pkg from '../../package.json';
 
 /** Where the command writes: results to `out`, messages to `err`. */
@@ -18,6 +19,11 @@ const defaultIO: CliIO = {
  * line `ssl: <message>`; the stack only with SSL_DEBUG=1), 2 bad arguments.
  */
 export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+  // ssl export / ssl import (PyTorch hand-off): parsed in export-args.ts
+  if (isExportCommand(argv[0])) {
+    const { runExportCommand } = await import('./run-export-command');
+    return runExportCommand(argv, io);
+  }
   let args;
   try {
     args = parseCliArgs(argv);
@@ -31,6 +37,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   try {
     if (args.command === 'help') {
       io.out(helpText(args.topic));
+      if (!args.topic) io.out(EXPORT_SUMMARY); // ssl export / ssl import: export-args.ts
       return 0;
     }
     if (args.command === 'version') {

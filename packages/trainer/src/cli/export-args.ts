@@ -1,0 +1,173 @@
+// Arguments of `ssl export` and `ssl import`, kept apart from args.ts so that
+// the CLI's argument parsing can move to one library without touching them.
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { UsageError } from './args';
+
+/** `ssl export` settings. */
+export interface ExportArgs {
+  command: 'export';
+  /** Encoder folder (model.json + weights.bin). */
+  encoder: string;
+  /** Optional head folders, exported as `projection_head` / `prediction_head`. */
+  projectionHead?: string;
+  predictionHead?: string;
+  format: 'safetensors';
+  out: string;
+  /** Also write `mnist.safetensors` (the train images, uint8 NHWC) beside `out`, for pretrain_ddp.py. */
+  data?: 'mnist';
+  limit?: number;
+  force: boolean;
+}
+
+/** `ssl import` settings. */
+export interface ImportArgs {
+  command: 'import';
+  from: string;
+  out: string;
+  model: string;
+  force: boolean;
+}
+
+/** The lines `ssl --help` adds for these commands. */
+export const EXPORT_SUMMARY = `PyTorch hand-off (see ssl export --help):
+  ssl export --encoder DIR --out FILE.safetensors [--data mnist]   tfjs -> safetensors, PyTorch layouts
+  ssl import --from FILE.safetensors --out DIR                     safetensors -> tfjs Layers model
+`;
+
+export const EXPORT_HELP = `ssl export — write an encoder (and heads) as safetensors with PyTorch names and layouts
+
+Usage:
+  ssl export --encoder DIR --out FILE.safetensors [--format safetensors] [options]
+  ssl import --from FILE.safetensors --out DIR [--model encoder] [--force]
+
+ssl export
+  --encoder DIR          an encoder folder (model.json + weights.bin), e.g. runs/simclr/encoder;
+                         a tokenizer.json in DIR or its parent is copied beside FILE
+  --projection-head DIR  a projection-head folder, exported as projection_head (optional)
+  --prediction-head DIR  a prediction-head folder, exported as prediction_head (optional)
+  --format F             safetensors (the only format; default)
+  --out FILE             the weights; FILE without .safetensors + .json gets the architecture config
+  --data mnist           also write mnist.safetensors (train images, uint8 [N,28,28,1]) beside FILE
+  --limit N              with --data: only the first N images
+  --force                replace existing files
+
+ssl import
+  --from FILE            a safetensors file from ssl export or ssl_torch (python/ssl_torch)
+  --out DIR              the tfjs Layers model folder to write (model.json + weights.bin)
+  --model NAME           which model of the file: encoder (default), projection_head, prediction_head
+  --force                replace DIR if it exists
+
+Examples:
+  ssl export --encoder runs/simclr/encoder --out runs/torch/encoder.safetensors --data mnist
+  python3 python/ssl_torch/pretrain_ddp.py --init runs/torch/encoder.safetensors \\
+      --data runs/torch/mnist.safetensors --out runs/torch/trained.safetensors --nproc 2 --steps 200
+  ssl import --from runs/torch/trained.safetensors --out runs/torch/encoder
+`;
+
+const EXPORT_OPTIONS = {
+  encoder: { type: 'string' },
+  'projection-head': { type: 'string' },
+  'prediction-head': { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  data: { type: 'string' },
+  limit: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const IMPORT_OPTIONS = {
+  from: { type: 'string' },
+  out: { type: 'string' },
+  model: { type: 'string' },
+  force: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Whether `ssl <cmd>` is one of the commands parsed here. */
+export function isExportCommand(cmd: string | undefined): cmd is 'export' | 'import' {
+  return cmd === 'export' || cmd === 'import';
+}
+
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * Parses `ssl export ...` / `ssl import ...` (argv without node and the
+ * script); `'help'` for `--help`. Throws {@link UsageError} with one line.
+ */
+export function parseExportArgs(argv: string[]): ExportArgs | ImportArgs | 'help' {
+  const [cmd, ...rest] = argv;
+  if (!isExportCommand(cmd)) throw new UsageError(`ssl: '${cmd}' is not export or import`);
+  let v: Record<string, string | boolean | undefined>;
+  try {
+    v = parseNodeArgs({
+      args: rest,
+      options: cmd === 'export' ? EXPORT_OPTIONS : IMPORT_OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }).values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0].split('. ')[0].replace(/\.$/, '');
+    throw new UsageError(`ssl ${cmd}: ${msg} (see ssl ${cmd} --help)`);
+  }
+  if (v.help) return 'help';
+  const s = (k: string) => v[k] as string | undefined;
+  const out = s('out');
+  if (!out) throw new UsageError(`ssl ${cmd}: --out is required`);
+  if (cmd === 'export') {
+    const folder = (name: string, required: boolean) => {
+      const p = s(name);
+      if (p === undefined) {
+        if (required) throw new UsageError(`ssl export: --${name} DIR is required`);
+        return undefined;
+      }
+      if (!isDir(p) || !existsSync(`${p}/model.json`)) {
+        throw new UsageError(
+          `ssl export: --${name} '${p}' is not a model folder (model.json + weights.bin)`,
+        );
+      }
+      return p;
+    };
+    const format = s('format') ?? 'safetensors';
+    if (format !== 'safetensors') {
+      throw new UsageError(`ssl export: --format must be safetensors, got '${format}'`);
+    }
+    const data = s('data');
+    if (data !== undefined && data !== 'mnist') {
+      throw new UsageError(`ssl export: --data must be mnist, got '${data}'`);
+    }
+    const limitArg = s('limit');
+    let limit: number | undefined;
+    if (limitArg !== undefined) {
+      limit = Number(limitArg);
+      if (limitArg.trim() === '' || !Number.isInteger(limit) || limit < 1) {
+        throw new UsageError(`ssl export: --limit must be an integer >= 1, got '${limitArg}'`);
+      }
+      if (data === undefined) throw new UsageError('ssl export: --limit needs --data mnist');
+    }
+    return {
+      command: 'export',
+      encoder: folder('encoder', true)!,
+      projectionHead: folder('projection-head', false),
+      predictionHead: folder('prediction-head', false),
+      format,
+      out,
+      data,
+      limit,
+      force: v.force === true,
+    };
+  }
+  const from = s('from');
+  if (!from) throw new UsageError('ssl import: --from FILE is required');
+  if (!existsSync(from) || isDir(from)) {
+    throw new UsageError(`ssl import: --from '${from}' is not a file`);
+  }
+  const model = s('model') ?? 'encoder';
+  if (!/^[a-z][a-z0-9_]*$/.test(model)) {
+    throw new UsageError(
+      `ssl import: --model must be a role like encoder or projection_head, got '${model}'`,
+    );
+  }
+  return { command: 'import', from, out, model, force: v.force === true };
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { mnistTensors } from '@ssl/data';
+import { writeFileAtomic } from '../io/atomic';
+import { loadModel } from '../io/model-io';
+import { configPath, writeExport } from '../export/files';
+import { encodeSafetensors } from '../export/safetensors';
+import type { ExportArgs } from './export-args';
+
+/**
+ * `ssl export`: loads the encoder (and heads), writes FILE (safetensors,
+ * PyTorch names and layouts), its config and, for a Transformer encoder, the
+ * tokenizer beside it; with `--data mnist` also `mnist.safetensors`.
+ * Returns the exit status.
+ */
+export async function runExport(a: ExportArgs, print: (line: string) => void): Promise<number> {
+  const models: Record<string, tfl.LayersModel> = { encoder: await loadModel(a.encoder) };
+  try {
+    if (a.projectionHead) models.projection_head = await loadModel(a.projectionHead);
+    if (a.predictionHead) models.prediction_head = await loadModel(a.predictionHead);
+    const tokenizerFile = [a.encoder, path.dirname(path.resolve(a.encoder))]
+      .map((d) => path.join(d, 'tokenizer.json'))
+      .find((f) => existsSync(f));
+    const { config } = await writeExport(a.out, models, { tokenizerFile, overwrite: a.force });
+    print(`wrote ${a.out} (${Object.keys(config.models).join(', ')}) and ${configPath(a.out)}`);
+    if (tokenizerFile) print(`copied ${tokenizerFile} beside it`);
+  } finally {
+    Object.values(models).forEach((m) => m.dispose());
+  }
+  if (a.data === 'mnist') {
+    const file = path.join(path.dirname(a.out), 'mnist.safetensors');
+    if (existsSync(file) && !a.force) {
+      throw new Error(`ssl export: '${file}' exists; pass --force to replace it`);
+    }
+    const { images, labels } = mnistTensors({ split: 'train', limit: a.limit });
+    try {
+      // [N, 28, 28, 1] in [0, 1] -> uint8 0..255 (MNIST's own bytes)
+      const bytes = tf.tidy(() => tf.round(tf.mul(images, 255)).dataSync());
+      const data = Uint8Array.from(bytes);
+      await writeFileAtomic(
+        file,
+        encodeSafetensors([
+          ['images', { dtype: 'uint8', shape: images.shape, data }],
+          [
+            'labels',
+            { dtype: 'int32', shape: labels.shape, data: labels.dataSync() as Int32Array },
+          ],
+        ]),
+      );
+      print(`wrote ${file} (${images.shape[0]} MNIST train images, uint8 NHWC)`);
+    } finally {
+      tf.dispose([images, labels]);
+    }
+  }
+  return 0;
+}
