@@ -1,0 +1,169 @@
+/*
+ * WASM SIMD kernels of @ssl/backends, compiled by scripts/build-wasm.mjs
+ * (clang --target=wasm32 -msimd128 -O3 -nostdlib, memory imported).
+ *
+ * The module shares the wasm backend's own memory: every pointer is a byte
+ * offset into tfjs-backend-wasm's heap (tensor data as they are, scratch
+ * from its malloc). So this file must not define static data (the linker
+ * would write it into that heap at instantiation); the build script refuses
+ * a module with a data section. The shadow stack, if the compiler ever uses
+ * one, is pointed into a malloc'd block by the loader (__stack_pointer).
+ *
+ * Layouts are tfjs's: NHWC activations, [fh, fw, Ci, Co] filters.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef v128_t f4;
+
+static inline f4 splat(const float *p) { return wasm_v128_load32_splat(p); }
+static inline f4 ld(const float *p) { return wasm_v128_load(p); }
+static inline void st(float *p, f4 v) { wasm_v128_store(p, v); }
+static inline f4 madd(f4 acc, f4 a, f4 b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+
+/*
+ * Zero-padded copy of x [n, h, w, c] into xp [n, hp, wp, c]:
+ * xp[n, y + top, x + left, c] = x[n, y, x, c], zeros elsewhere; rows/columns
+ * of x beyond hp - top / wp - left are dropped.
+ */
+EXPORT(pad_nhwc)
+void pad_nhwc(const float *x, int n, int h, int w, int c, float *xp, int hp, int wp, int top,
+              int left) {
+  const int rowOut = wp * c;
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < hp; y++) {
+      float *dst = xp + ((long)b * hp + y) * rowOut;
+      const int sy = y - top;
+      if (sy < 0 || sy >= h) {
+        for (int k = 0; k < rowOut; k++) dst[k] = 0.0f;
+        continue;
+      }
+      const float *src = x + ((long)b * h + sy) * w * c;
+      for (int xx = 0; xx < wp; xx++) {
+        const int sx = xx - left;
+        float *d = dst + xx * c;
+        if (sx < 0 || sx >= w)
+          for (int k = 0; k < c; k++) d[k] = 0.0f;
+        else
+          for (int k = 0; k < c; k++) d[k] = src[sx * c + k];
+      }
+    }
+  }
+}
+
+/*
+ * Filter gradient of a 2-D convolution, accumulated into dw (which the caller
+ * zeroes), for images [first, first + count):
+ *
+ *   dw[a, b, ci, co] += sum_{n,i,j} xp[n, i*sh + a*dh, j*sw + b*dw, ci] * dy[n, i, j, co]
+ *
+ * xp is x already padded ([n, hp, wp, ci], every tap in range). dw is seen
+ * as a [m = fh*fw*ci, co] matrix; row m reads xp at offset
+ * ((a*dh)*wp + b*dwd)*ci + c from a pixel's origin. Tiles of 4 rows x 8
+ * columns hold their sums in registers over `block` images at a time (so
+ * that their x and dy stay in cache).
+ */
+/* Every output row of images [first, last): n, then i. */
+#define FOR_PIXEL_ROWS \
+  for (int n = first; n < last; n++) \
+    for (int i = 0; i < ho; i++)
+
+static inline int rowOffset(int m, int ci, int fw, int dh, int dwd, int wp) {
+  const int tap = m / ci, c = m - tap * ci;
+  const int a = tap / fw, b = tap - a * fw;
+  return ((a * dh) * wp + b * dwd) * ci + c;
+}
+
+EXPORT(conv2d_filter_grad)
+void conv2d_filter_grad(const float *xp, int count, int hp, int wp, int ci, const float *dy,
+                        int ho, int wo, int co, int fh, int fw, int sh, int sw, int dh, int dwd,
+                        int block, float *dw) {
+  const int m = fh * fw * ci;
+  const long xImage = (long)hp * wp * ci;
+  const long dyImage = (long)ho * wo * co;
+  const int xRow = sh * wp * ci; /* next output row */
+  const int xCol = sw * ci;      /* next output column */
+  const int co8 = co & ~7, co4 = co & ~3;
+  for (int first = 0; first < count; first += block) {
+    const int last = first + block < count ? first + block : count;
+    int r = 0;
+    for (; r + 4 <= m; r += 4) {
+      const int o0 = rowOffset(r, ci, fw, dh, dwd, wp), o1 = rowOffset(r + 1, ci, fw, dh, dwd, wp);
+      const int o2 = rowOffset(r + 2, ci, fw, dh, dwd, wp), o3 = rowOffset(r + 3, ci, fw, dh, dwd, wp);
+      float *d0 = dw + (long)r * co, *d1 = d0 + co, *d2 = d1 + co, *d3 = d2 + co;
+      int k = 0;
+      for (; k < co8; k += 8) {
+        f4 a0 = ld(d0 + k), b0 = ld(d0 + k + 4), a1 = ld(d1 + k), b1 = ld(d1 + k + 4);
+        f4 a2 = ld(d2 + k), b2 = ld(d2 + k + 4), a3 = ld(d3 + k), b3 = ld(d3 + k + 4);
+        FOR_PIXEL_ROWS {
+          const float *xr = xp + n * xImage + i * xRow;
+          const float *g = dy + n * dyImage + (long)i * wo * co + k;
+          for (int j = 0; j < wo; j++, xr += xCol, g += co) {
+            const f4 g0 = ld(g), g1 = ld(g + 4);
+            f4 v = splat(xr + o0);
+            a0 = madd(a0, v, g0), b0 = madd(b0, v, g1);
+            v = splat(xr + o1);
+            a1 = madd(a1, v, g0), b1 = madd(b1, v, g1);
+            v = splat(xr + o2);
+            a2 = madd(a2, v, g0), b2 = madd(b2, v, g1);
+            v = splat(xr + o3);
+            a3 = madd(a3, v, g0), b3 = madd(b3, v, g1);
+          }
+        }
+        st(d0 + k, a0), st(d0 + k + 4, b0), st(d1 + k, a1), st(d1 + k + 4, b1);
+        st(d2 + k, a2), st(d2 + k + 4, b2), st(d3 + k, a3), st(d3 + k + 4, b3);
+      }
+      for (; k < co4; k += 4) {
+        f4 a0 = ld(d0 + k), a1 = ld(d1 + k), a2 = ld(d2 + k), a3 = ld(d3 + k);
+        FOR_PIXEL_ROWS {
+          const float *xr = xp + n * xImage + i * xRow;
+          const float *g = dy + n * dyImage + (long)i * wo * co + k;
+          for (int j = 0; j < wo; j++, xr += xCol, g += co) {
+            const f4 g0 = ld(g);
+            a0 = madd(a0, splat(xr + o0), g0), a1 = madd(a1, splat(xr + o1), g0);
+            a2 = madd(a2, splat(xr + o2), g0), a3 = madd(a3, splat(xr + o3), g0);
+          }
+        }
+        st(d0 + k, a0), st(d1 + k, a1), st(d2 + k, a2), st(d3 + k, a3);
+      }
+      for (; k < co; k++) {
+        float s0 = d0[k], s1 = d1[k], s2 = d2[k], s3 = d3[k];
+        FOR_PIXEL_ROWS {
+          const float *xr = xp + n * xImage + i * xRow;
+          const float *g = dy + n * dyImage + (long)i * wo * co + k;
+          for (int j = 0; j < wo; j++, xr += xCol, g += co) {
+            s0 += xr[o0] * *g, s1 += xr[o1] * *g, s2 += xr[o2] * *g, s3 += xr[o3] * *g;
+          }
+        }
+        d0[k] = s0, d1[k] = s1, d2[k] = s2, d3[k] = s3;
+      }
+    }
+    for (; r < m; r++) {
+      const int o0 = rowOffset(r, ci, fw, dh, dwd, wp);
+      float *d0 = dw + (long)r * co;
+      int k = 0;
+      for (; k < co8; k += 8) {
+        f4 a0 = ld(d0 + k), b0 = ld(d0 + k + 4);
+        FOR_PIXEL_ROWS {
+          const float *xr = xp + n * xImage + i * xRow;
+          const float *g = dy + n * dyImage + (long)i * wo * co + k;
+          for (int j = 0; j < wo; j++, xr += xCol, g += co) {
+            const f4 v = splat(xr + o0);
+            a0 = madd(a0, v, ld(g)), b0 = madd(b0, v, ld(g + 4));
+          }
+        }
+        st(d0 + k, a0), st(d0 + k + 4, b0);
+      }
+      for (; k < co; k++) {
+        float s0 = d0[k];
+        FOR_PIXEL_ROWS {
+          const float *xr = xp + n * xImage + i * xRow;
+          const float *g = dy + n * dyImage + (long)i * wo * co + k;
+          for (int j = 0; j < wo; j++, xr += xCol, g += co) s0 += xr[o0] * *g;
+        }
+        d0[k] = s0;
+      }
+    }
+  }
+}
