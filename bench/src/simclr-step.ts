@@ -15,7 +15,7 @@ import {
   type BackendName,
 } from '@ssl/backends';
 import { parseArgs, type BenchArgs } from './args';
-import { profileKernels, type KernelTime } from './kernel-profile';
+import { profileKernels, type KernelCall, type KernelTime } from './kernel-profile';
 import { buildSimclrModel, makeSimclrStep } from './simclr-model';
 
 interface BackendResult {
@@ -36,7 +36,7 @@ interface BackendResult {
   peakRssMiB: number;
   /** Size of the WASM heap (wasm backend only; it only grows, so it is the peak), MiB. */
   wasmHeapMiB?: number;
-  profile?: { totalMs: number; kernels: KernelTime[] };
+  profile?: { totalMs: number; kernels: KernelTime[]; slowest: KernelCall[] };
 }
 
 const MIB = 1024 * 1024;
@@ -146,6 +146,11 @@ function printTable(results: BackendResult[]): void {
         console.log(
           `    ${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls`,
         );
+      }
+      console.log('  slowest calls:');
+      for (const c of r.profile.slowest) {
+        const shapes = c.inputShapes.map((s) => `[${s.join(',')}]`).join(' ');
+        console.log(`    ${c.kernel.padEnd(36)} ${c.ms.toFixed(1).padStart(8)} ms  ${shapes}`);
       }
     }
   }

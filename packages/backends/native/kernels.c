@@ -167,3 +167,99 @@ void conv2d_filter_grad(const float *xp, int count, int hp, int wp, int ci, cons
     }
   }
 }
+
+/*
+ * MaxPoolGrad of a 2x2 window at stride 2 without padding, x [n, h, w, c],
+ * dy [n, h/2, w/2, c] (floors), dx [n, h, w, c]: every window's first maximum
+ * in row-major order takes dy, as on the cpu backend (NaN and -Infinity never
+ * win); positions in no window (an odd last row or column) get zero.
+ */
+static inline float pick(int win, float g) { return win ? g : 0.0f; }
+
+EXPORT(max_pool_grad_2x2)
+void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int n, int h, int w, int c) {
+  const int ho = h / 2, wo = w / 2;
+  const long row = (long)w * c;
+  const int c4 = c & ~3;
+  const f4 none = wasm_f32x4_splat(-__builtin_inff());
+  for (long k = 0, total = (long)n * h * row; k < total; k++) dx[k] = 0.0f;
+  for (int b = 0; b < n; b++) {
+    for (int i = 0; i < ho; i++) {
+      const float *x0 = x + ((long)b * h + 2 * i) * row;
+      float *d0 = dx + ((long)b * h + 2 * i) * row;
+      const float *g = dy + (((long)b * ho + i) * wo) * c;
+      for (int j = 0; j < wo; j++, g += c) {
+        const float *p00 = x0 + 2 * j * c, *p01 = p00 + c, *p10 = p00 + row, *p11 = p10 + c;
+        float *q00 = d0 + 2 * j * c, *q01 = q00 + c, *q10 = q00 + row, *q11 = q10 + c;
+        int k = 0;
+        for (; k < c4; k += 4) {
+          const f4 v00 = ld(p00 + k), v01 = ld(p01 + k), v10 = ld(p10 + k), v11 = ld(p11 + k);
+          const f4 m0 = wasm_f32x4_gt(v00, none);
+          f4 best = wasm_v128_bitselect(v00, none, m0);
+          const f4 m1 = wasm_f32x4_gt(v01, best);
+          best = wasm_v128_bitselect(v01, best, m1);
+          const f4 m2 = wasm_f32x4_gt(v10, best);
+          best = wasm_v128_bitselect(v10, best, m2);
+          const f4 m3 = wasm_f32x4_gt(v11, best);
+          /* the last position that raised the maximum wins */
+          const f4 w2 = wasm_v128_andnot(m2, m3);
+          const f4 w1 = wasm_v128_andnot(m1, wasm_v128_or(m2, m3));
+          const f4 w0 = wasm_v128_andnot(m0, wasm_v128_or(m1, wasm_v128_or(m2, m3)));
+          const f4 gv = ld(g + k);
+          st(q00 + k, wasm_v128_and(gv, w0)), st(q01 + k, wasm_v128_and(gv, w1));
+          st(q10 + k, wasm_v128_and(gv, w2)), st(q11 + k, wasm_v128_and(gv, m3));
+        }
+        for (; k < c; k++) {
+          int at = -1;
+          float best = -__builtin_inff();
+          if (p00[k] > best) at = 0, best = p00[k];
+          if (p01[k] > best) at = 1, best = p01[k];
+          if (p10[k] > best) at = 2, best = p10[k];
+          if (p11[k] > best) at = 3;
+          q00[k] = pick(at == 0, g[k]), q01[k] = pick(at == 1, g[k]);
+          q10[k] = pick(at == 2, g[k]), q11[k] = pick(at == 3, g[k]);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Sum over the leading axis of x seen as [rows, inner]: out[k] = sum_r x[r, k].
+ * Rows are added in float32 by blocks of 256, and the blocks' sums in float64
+ * (acc, `inner` doubles of scratch), then rounded once into out.
+ */
+#define SUM_BLOCK 256
+
+EXPORT(sum_rows)
+void sum_rows(const float *x, long rows, int inner, double *acc, float *out) {
+  const int i8 = inner & ~7, i4 = inner & ~3;
+  for (int k = 0; k < inner; k++) acc[k] = 0.0;
+  for (long first = 0; first < rows; first += SUM_BLOCK) {
+    const long last = first + SUM_BLOCK < rows ? first + SUM_BLOCK : rows;
+    int k = 0;
+    for (; k < i8; k += 8) {
+      f4 s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+      const float *p = x + first * inner + k;
+      for (long r = first; r < last; r++, p += inner) s0 = wasm_f32x4_add(s0, ld(p)), s1 = wasm_f32x4_add(s1, ld(p + 4));
+      acc[k] += wasm_f32x4_extract_lane(s0, 0), acc[k + 1] += wasm_f32x4_extract_lane(s0, 1);
+      acc[k + 2] += wasm_f32x4_extract_lane(s0, 2), acc[k + 3] += wasm_f32x4_extract_lane(s0, 3);
+      acc[k + 4] += wasm_f32x4_extract_lane(s1, 0), acc[k + 5] += wasm_f32x4_extract_lane(s1, 1);
+      acc[k + 6] += wasm_f32x4_extract_lane(s1, 2), acc[k + 7] += wasm_f32x4_extract_lane(s1, 3);
+    }
+    for (; k < i4; k += 4) {
+      f4 s0 = wasm_f32x4_splat(0.0f);
+      const float *p = x + first * inner + k;
+      for (long r = first; r < last; r++, p += inner) s0 = wasm_f32x4_add(s0, ld(p));
+      acc[k] += wasm_f32x4_extract_lane(s0, 0), acc[k + 1] += wasm_f32x4_extract_lane(s0, 1);
+      acc[k + 2] += wasm_f32x4_extract_lane(s0, 2), acc[k + 3] += wasm_f32x4_extract_lane(s0, 3);
+    }
+    for (; k < inner; k++) {
+      float s = 0.0f;
+      const float *p = x + first * inner + k;
+      for (long r = first; r < last; r++, p += inner) s += *p;
+      acc[k] += s;
+    }
+  }
+  for (int k = 0; k < inner; k++) out[k] = (float)acc[k];
+}

@@ -1,7 +1,7 @@
 import '@ssl/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { tuning } from '../tuning';
-import { compileSimdKernels, simdKernels } from './module';
+import { compileSimdKernels, heapAddress, simdKernels } from './module';
 
 describe('the WASM SIMD kernels module', () => {
   it('compiles and runs on the wasm backend heap in Node (so the SIMD paths are the ones tested)', async () => {
@@ -37,5 +37,13 @@ describe('the WASM SIMD kernels module', () => {
     }
     expect(simdKernels({})).toBeNull();
     expect(simdKernels({ wasm: { asm: { memory: {} } } })).toBeNull();
+  });
+
+  it('refuses a heap view that the heap growth detached (it would point at address 0)', () => {
+    const buffer = new ArrayBuffer(64);
+    const view = new Float32Array(buffer, 16, 4);
+    expect(heapAddress(view)).toBe(16);
+    structuredClone(buffer, { transfer: [buffer] }); // detaches, as WebAssembly.Memory.grow does
+    expect(() => heapAddress(view)).toThrow(/before the heap grew/);
   });
 });

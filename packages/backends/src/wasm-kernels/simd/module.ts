@@ -37,6 +37,16 @@ export interface SimdKernels {
     block: number,
     out: number,
   ): void;
+  max_pool_grad_2x2(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+  ): void;
+  sum_rows(x: number, rows: number, inner: number, acc: number, out: number): void;
 }
 
 /** What the loader needs of tfjs-backend-wasm's Emscripten module (`backend.wasm`). */
@@ -121,7 +131,15 @@ export function simdKernels(backend: unknown): SimdKernels | null {
   return kernels;
 }
 
-/** Byte offset of a view on the wasm heap: the pointer the SIMD kernels take. */
+/**
+ * Byte offset of a view on the wasm heap: the pointer the SIMD kernels take.
+ * Throws on a view the heap's growth has detached (its offset would read 0):
+ * take views after the last allocation, and after {@link simdKernels} (whose
+ * first call allocates).
+ */
 export function heapAddress(view: ArrayBufferView): number {
+  if (view.buffer.byteLength === 0 && view.byteLength === 0) {
+    throw new Error('@ssl/backends: a view of the wasm heap was taken before the heap grew');
+  }
   return view.byteOffset;
 }
