@@ -263,3 +263,103 @@ void sum_rows(const float *x, long rows, int inner, double *acc, float *out) {
   }
   for (int k = 0; k < inner; k++) out[k] = (float)acc[k];
 }
+
+/*
+ * Forward 2-D convolution, out [n, ho, wo, co] (written, not accumulated):
+ *
+ *   out[n, i, j, co] = sum_{a,b,c} xp[n, i*sh + a*dh, j*sw + b*dwd, c] * w[a, b, c, co]
+ *
+ * xp is x already padded ([n, hp, wp, ci], every tap in range). Tiles of
+ * 4 output pixels x 8 channels hold their sums in registers over the
+ * fh*fw*ci reduction; per image, one 8-column slice of w at a time (it
+ * stays in L1 while the image's pixels go by).
+ */
+static inline int pixelOffset(int q, int wo, int sh, int sw, int wp, int ci) {
+  const int i = q / wo, j = q - i * wo;
+  return (i * sh * wp + j * sw) * ci;
+}
+
+EXPORT(conv2d_forward)
+void conv2d_forward(const float *xp, int n, int hp, int wp, int ci, const float *w, int fh, int fw,
+                    int co, int ho, int wo, int sh, int sw, int dh, int dwd, float *out) {
+  const long xImage = (long)hp * wp * ci;
+  const int pixels = ho * wo;
+  const int co8 = co & ~7, co4 = co & ~3;
+  const int tapRow = dh * wp * ci, tapCol = dwd * ci;
+  for (int b = 0; b < n; b++) {
+    const float *xi = xp + b * xImage;
+    float *oi = out + (long)b * pixels * co;
+    int k = 0;
+    for (; k < co8; k += 8) {
+      int q = 0;
+      for (; q + 4 <= pixels; q += 4) {
+        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+        const float *x1 = xi + pixelOffset(q + 1, wo, sh, sw, wp, ci);
+        const float *x2 = xi + pixelOffset(q + 2, wo, sh, sw, wp, ci);
+        const float *x3 = xi + pixelOffset(q + 3, wo, sh, sw, wp, ci);
+        f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        const float *wr = w + k;
+        for (int ta = 0; ta < fh; ta++) {
+          for (int tb = 0; tb < fw; tb++) {
+            const int t = ta * tapRow + tb * tapCol;
+            for (int c = 0; c < ci; c++, wr += co) {
+              const f4 w0 = ld(wr), w1 = ld(wr + 4);
+              f4 v = splat(x0 + t + c);
+              a0 = madd(a0, v, w0), b0 = madd(b0, v, w1);
+              v = splat(x1 + t + c);
+              a1 = madd(a1, v, w0), b1 = madd(b1, v, w1);
+              v = splat(x2 + t + c);
+              a2 = madd(a2, v, w0), b2 = madd(b2, v, w1);
+              v = splat(x3 + t + c);
+              a3 = madd(a3, v, w0), b3 = madd(b3, v, w1);
+            }
+          }
+        }
+        float *o = oi + (long)q * co + k;
+        st(o, a0), st(o + 4, b0), st(o + co, a1), st(o + co + 4, b1);
+        st(o + 2 * co, a2), st(o + 2 * co + 4, b2), st(o + 3 * co, a3), st(o + 3 * co + 4, b3);
+      }
+      for (; q < pixels; q++) {
+        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+        f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0;
+        const float *wr = w + k;
+        for (int ta = 0; ta < fh; ta++)
+          for (int tb = 0; tb < fw; tb++) {
+            const int t = ta * tapRow + tb * tapCol;
+            for (int c = 0; c < ci; c++, wr += co) {
+              const f4 v = splat(x0 + t + c);
+              a0 = madd(a0, v, ld(wr)), b0 = madd(b0, v, ld(wr + 4));
+            }
+          }
+        float *o = oi + (long)q * co + k;
+        st(o, a0), st(o + 4, b0);
+      }
+    }
+    for (; k < co4; k += 4) {
+      for (int q = 0; q < pixels; q++) {
+        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+        f4 a0 = wasm_f32x4_splat(0.0f);
+        const float *wr = w + k;
+        for (int ta = 0; ta < fh; ta++)
+          for (int tb = 0; tb < fw; tb++) {
+            const int t = ta * tapRow + tb * tapCol;
+            for (int c = 0; c < ci; c++, wr += co) a0 = madd(a0, splat(x0 + t + c), ld(wr));
+          }
+        st(oi + (long)q * co + k, a0);
+      }
+    }
+    for (; k < co; k++) {
+      for (int q = 0; q < pixels; q++) {
+        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+        float s = 0.0f;
+        const float *wr = w + k;
+        for (int ta = 0; ta < fh; ta++)
+          for (int tb = 0; tb < fw; tb++) {
+            const int t = ta * tapRow + tb * tapCol;
+            for (int c = 0; c < ci; c++, wr += co) s += x0[t + c] * *wr;
+          }
+        oi[(long)q * co + k] = s;
+      }
+    }
+  }
+}

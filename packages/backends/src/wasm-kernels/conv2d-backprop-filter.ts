@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { paddedInput } from './conv2d';
 import { backpropConvInfo, filterGradConvAttrs, type BackpropConvAttrs } from './conv-geometry';
 import { im2col, patchMatrixSize } from './im2col';
 import { heapAddress, simdKernels, type SimdKernels } from './simd/module';
@@ -53,30 +54,9 @@ function bySimd(
   info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo {
   const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize } = info;
-  const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo } = info;
+  const { outHeight: ho, outWidth: wo } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dwd } = info;
-  const { top, left } = info.padInfo;
-  // rows and columns of x that the taps reach, counted from -top / -left
-  const hp = (ho - 1) * sh + (fh - 1) * dh + 1;
-  const wp = (wo - 1) * sw + (fw - 1) * dwd + 1;
-  let src = x;
-  let [srcH, srcW] = [h, w];
-  if (top > 0 || left > 0 || hp > h || wp > w) {
-    src = ops.alloc([batchSize, hp, wp, ci]);
-    simd.pad_nhwc(
-      heapAddress(ops.view(x)),
-      batchSize,
-      h,
-      w,
-      ci,
-      heapAddress(ops.view(src)),
-      hp,
-      wp,
-      top,
-      left,
-    );
-    [srcH, srcW] = [hp, wp];
-  }
+  const { xp: src, hp: srcH, wp: srcW } = paddedInput(simd, ops, x, info);
   const dw = ops.alloc([fh, fw, ci, co]);
   const out = ops.view(dw);
   out.fill(0);

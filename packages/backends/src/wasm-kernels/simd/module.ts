@@ -47,6 +47,24 @@ export interface SimdKernels {
     c: number,
   ): void;
   sum_rows(x: number, rows: number, inner: number, acc: number, out: number): void;
+  conv2d_forward(
+    xp: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ci: number,
+    w: number,
+    fh: number,
+    fw: number,
+    co: number,
+    ho: number,
+    wo: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    out: number,
+  ): void;
 }
 
 /** What the loader needs of tfjs-backend-wasm's Emscripten module (`backend.wasm`). */
