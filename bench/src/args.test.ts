@@ -7,6 +7,7 @@ describe('parseArgs', () => {
       json: false,
       profile: false,
       kernels: 'all',
+      simd: 'on',
     });
   });
 
@@ -26,6 +27,7 @@ describe('parseArgs', () => {
         '--profile',
         '--kernels',
         'missing',
+        '--simd=off',
       ]),
     ).toEqual({
       backends: ['wasm', 'cpu'],
@@ -36,6 +38,7 @@ describe('parseArgs', () => {
       out: 'r.json',
       profile: true,
       kernels: 'missing',
+      simd: 'off',
     });
   });
 
@@ -43,6 +46,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--backend', 'gpu'])).toThrow(/--backend must be all or one of/);
     expect(() => parseArgs(['--steps', '0'])).toThrow(/--steps must be an integer >= 1, got "0"/);
     expect(() => parseArgs(['--batch-size', 'x'])).toThrow(/--batch-size must be an integer >= 2/);
+    expect(() => parseArgs(['--simd', 'yes'])).toThrow(/--simd must be on or off, got "yes"/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option "--fast"/);
   });
 });

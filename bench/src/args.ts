@@ -25,11 +25,16 @@ export interface BenchArgs {
    * "before" of the profile in the @ssl/backends README).
    */
   kernels: 'all' | 'missing';
+  /**
+   * wasm: use the WASM SIMD kernels of @ssl/backends ('on', default) or
+   * their XNNPACK/JavaScript fallbacks ('off': the kernels before them).
+   */
+  simd: 'on' | 'off';
 }
 
 export const USAGE = `usage: npm run bench -- [--backend all|wasm|cpu|tensorflow[,...]] [--batch-size N]
                           [--steps N] [--warmup N] [--json] [--out FILE] [--profile]
-                          [--kernels all|missing]`;
+                          [--kernels all|missing] [--simd on|off]`;
 
 const BACKENDS = ['tensorflow', 'wasm', 'webgl', 'cpu'];
 
@@ -50,6 +55,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     json: false,
     profile: false,
     kernels: 'all',
+    simd: 'on',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -83,6 +89,14 @@ export function parseArgs(argv: string[]): BenchArgs {
           throw new Error(`bench: --kernels must be all or missing, got ${JSON.stringify(v)}`);
         }
         out.kernels = v;
+        break;
+      }
+      case '--simd': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') {
+          throw new Error(`bench: --simd must be on or off, got ${JSON.stringify(v)}`);
+        }
+        out.simd = v;
         break;
       }
       case '--json':

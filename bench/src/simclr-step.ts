@@ -11,6 +11,7 @@ import '@tensorflow/tfjs-layers';
 import {
   loadBackendPackage,
   registerWasmTrainingKernels,
+  tuning,
   useBackend,
   type BackendName,
 } from '@ssl/backends';
@@ -22,6 +23,8 @@ interface BackendResult {
   backend: string;
   /** wasm only: which @ssl/backends kernels were used ('all' or only the 'missing' ones). */
   kernels?: 'all' | 'missing';
+  /** wasm only: whether the WASM SIMD kernels of @ssl/backends were on. */
+  simd?: 'on' | 'off';
   batchSize: number;
   steps: number;
   imagesPerSecond: number;
@@ -69,6 +72,7 @@ async function useWasmWithMissingKernelsOnly(): Promise<void> {
 async function benchBackend(name: BackendName, args: BenchArgs): Promise<BackendResult> {
   if (name === 'wasm' && args.kernels === 'missing') await useWasmWithMissingKernelsOnly();
   else await useBackend(name, { quiet: true });
+  tuning.simd = args.simd === 'on';
   const batchSize = args.batchSize ?? (name === 'cpu' ? 16 : 256);
   const steps = args.steps ?? (name === 'cpu' ? 1 : 10);
   const warmup = args.warmup ?? (name === 'cpu' ? 0 : 1);
@@ -105,6 +109,7 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   const result: BackendResult = {
     backend: name,
     kernels: name === 'wasm' ? args.kernels : undefined,
+    simd: name === 'wasm' ? args.simd : undefined,
     batchSize,
     steps,
     imagesPerSecond: (batchSize * steps) / seconds,
@@ -140,6 +145,7 @@ function printTable(results: BackendResult[]): void {
     );
     if (r.kernels === 'missing')
       console.log('  * only the missing training kernels (--kernels missing)');
+    if (r.simd === 'off') console.log('  without the WASM SIMD kernels (--simd off)');
     if (r.profile) {
       console.log(`  profile of one step (${r.profile.totalMs.toFixed(0)} ms in kernels):`);
       for (const k of r.profile.kernels.slice(0, 15)) {
