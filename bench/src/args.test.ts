@@ -7,6 +7,7 @@ describe('parseArgs', () => {
       json: false,
       profile: false,
       kernels: 'all',
+      simd: 'on',
     });
   });
 
@@ -26,6 +27,7 @@ describe('parseArgs', () => {
         '--profile',
         '--kernels',
         'missing',
+        '--simd=off',
       ]),
     ).toEqual({
       backends: ['wasm', 'cpu'],
@@ -36,6 +38,7 @@ describe('parseArgs', () => {
       out: 'r.json',
       profile: true,
       kernels: 'missing',
+      simd: 'off',
     });
   });
 
@@ -48,5 +51,6 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--warmup', '-1'])).toThrow(/--warmup must be an integer >= 0/);
     expect(() => parseArgs(['--fast'])).toThrow("bench: Unknown option '--fast'");
     expect(() => parseArgs(['--out'])).toThrow('bench: --out needs a value');
+    expect(() => parseArgs(['--simd', 'yes'])).toThrow(/--simd must be one of on, off/);
   });
 });

@@ -54,6 +54,12 @@ export const BENCH_FLAGS = {
     default: 'all',
     help: 'wasm kernels: every @ssl/backends one, or only those tfjs-backend-wasm lacks',
   },
+  simd: {
+    type: 'string',
+    choices: ['on', 'off'],
+    default: 'on',
+    help: 'wasm: the WASM SIMD kernels of @ssl/backends (on) or their fallbacks (off: the kernels before them)',
+  },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]\n\n${formatFlags(BENCH_FLAGS)}`;
@@ -71,7 +77,13 @@ export function parseArgs(argv: string[]): BenchArgs {
     }
     backends = names as BackendName[];
   }
-  const out: BenchArgs = { backends, json: v.json, profile: v.profile, kernels: v.kernels };
+  const out: BenchArgs = {
+    backends,
+    json: v.json,
+    profile: v.profile,
+    kernels: v.kernels,
+    simd: v.simd,
+  };
   if (v['batch-size'] !== undefined) out.batchSize = v['batch-size'];
   if (v.steps !== undefined) out.steps = v.steps;
   if (v.warmup !== undefined) out.warmup = v.warmup;

@@ -7,14 +7,23 @@ export interface KernelTime {
   calls: number;
 }
 
+/** One kernel call of a profiled step, with the shapes of its inputs. */
+export interface KernelCall {
+  kernel: string;
+  ms: number;
+  inputShapes: number[][];
+}
+
 /**
  * Runs `fn` under `tf.profile` and sums kernel time by kernel name, slowest
- * first. Scopes of custom-gradient ops (names ending in `__op`) also appear,
+ * first; `slowest` lists the slowest single calls (default 12) with their
+ * input shapes. Scopes of custom-gradient ops (names ending in `__op`) also appear,
  * and their time includes the kernels they call: they are left out of `totalMs`.
  */
 export async function profileKernels(
   fn: () => void,
-): Promise<{ kernels: KernelTime[]; totalMs: number }> {
+  slowestCount = 12,
+): Promise<{ kernels: KernelTime[]; totalMs: number; slowest: KernelCall[] }> {
   const info = await tf.profile(() => {
     fn();
   });
@@ -26,6 +35,15 @@ export async function profileKernels(
     byName.set(k.name, entry);
   }
   const kernels = [...byName.values()].sort((a, b) => b.ms - a.ms);
+  const slowest = info.kernels
+    .filter((k) => !k.name.endsWith('__op'))
+    .map((k) => ({
+      kernel: k.name,
+      ms: Number(k.kernelTimeMs),
+      inputShapes: k.inputShapes.map((s) => [...(s ?? [])]),
+    }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, slowestCount);
   const totalMs = kernels.filter((k) => !k.kernel.endsWith('__op')).reduce((s, k) => s + k.ms, 0);
-  return { kernels, totalMs };
+  return { kernels, totalMs, slowest };
 }

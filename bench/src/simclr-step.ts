@@ -11,17 +11,20 @@ import '@tensorflow/tfjs-layers';
 import {
   loadBackendPackage,
   registerWasmTrainingKernels,
+  tuning,
   useBackend,
   type BackendName,
 } from '@ssl/backends';
 import { parseArgs, type BenchArgs } from './args';
-import { profileKernels, type KernelTime } from './kernel-profile';
+import { profileKernels, type KernelCall, type KernelTime } from './kernel-profile';
 import { buildSimclrModel, makeSimclrStep } from './simclr-model';
 
 interface BackendResult {
   backend: string;
   /** wasm only: which @ssl/backends kernels were used ('all' or only the 'missing' ones). */
   kernels?: 'all' | 'missing';
+  /** wasm only: whether the WASM SIMD kernels of @ssl/backends were on. */
+  simd?: 'on' | 'off';
   batchSize: number;
   steps: number;
   imagesPerSecond: number;
@@ -36,7 +39,7 @@ interface BackendResult {
   peakRssMiB: number;
   /** Size of the WASM heap (wasm backend only; it only grows, so it is the peak), MiB. */
   wasmHeapMiB?: number;
-  profile?: { totalMs: number; kernels: KernelTime[] };
+  profile?: { totalMs: number; kernels: KernelTime[]; slowest: KernelCall[] };
 }
 
 const MIB = 1024 * 1024;
@@ -69,6 +72,7 @@ async function useWasmWithMissingKernelsOnly(): Promise<void> {
 async function benchBackend(name: BackendName, args: BenchArgs): Promise<BackendResult> {
   if (name === 'wasm' && args.kernels === 'missing') await useWasmWithMissingKernelsOnly();
   else await useBackend(name, { quiet: true });
+  tuning.simd = args.simd === 'on';
   const batchSize = args.batchSize ?? (name === 'cpu' ? 16 : 256);
   const steps = args.steps ?? (name === 'cpu' ? 1 : 10);
   const warmup = args.warmup ?? (name === 'cpu' ? 0 : 1);
@@ -105,6 +109,7 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   const result: BackendResult = {
     backend: name,
     kernels: name === 'wasm' ? args.kernels : undefined,
+    simd: name === 'wasm' ? args.simd : undefined,
     batchSize,
     steps,
     imagesPerSecond: (batchSize * steps) / seconds,
@@ -140,12 +145,18 @@ function printTable(results: BackendResult[]): void {
     );
     if (r.kernels === 'missing')
       console.log('  * only the missing training kernels (--kernels missing)');
+    if (r.simd === 'off') console.log('  without the WASM SIMD kernels (--simd off)');
     if (r.profile) {
       console.log(`  profile of one step (${r.profile.totalMs.toFixed(0)} ms in kernels):`);
       for (const k of r.profile.kernels.slice(0, 15)) {
         console.log(
           `    ${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls`,
         );
+      }
+      console.log('  slowest calls:');
+      for (const c of r.profile.slowest) {
+        const shapes = c.inputShapes.map((s) => `[${s.join(',')}]`).join(' ');
+        console.log(`    ${c.kernel.padEnd(36)} ${c.ms.toFixed(1).padStart(8)} ms  ${shapes}`);
       }
     }
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend-name';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { compileSimdKernels } from './wasm-kernels/simd/module';
 
 /**
  * Makes the already registered backend `name` the active one (for 'wasm',
@@ -25,5 +26,7 @@ export async function activateBackend(
     );
   }
   await tf.ready();
+  // browsers compile the SIMD kernels asynchronously: have them before the first op
+  if (name === 'wasm') await compileSimdKernels();
   return name;
 }

@@ -37,6 +37,18 @@ export const WIDE_AND_POINTWISE_CONV_CASES: ConvCase[] = [
   { n: 2, h: 6, w: 5, ci: 3, co: 2, fh: 1, fw: 1, stride: [2, 2], pad: 'same' },
 ];
 
+/**
+ * Channel counts around the SIMD kernels' register tiles (4 rows of dW by 8
+ * or 4 output channels, and the leftovers), with padding and strides.
+ */
+export const SIMD_TILE_CONV_CASES: ConvCase[] = [
+  { n: 3, h: 7, w: 7, ci: 4, co: 8, fh: 3, fw: 3, stride: [1, 1], pad: 'same' },
+  { n: 2, h: 6, w: 7, ci: 5, co: 13, fh: 3, fw: 3, stride: [1, 1], pad: 'valid' },
+  { n: 5, h: 9, w: 8, ci: 1, co: 12, fh: 3, fw: 3, stride: [2, 2], pad: 'same' },
+  { n: 2, h: 8, w: 8, ci: 7, co: 37, fh: 2, fw: 2, stride: [2, 2], pad: 'valid' },
+  { n: 3, h: 6, w: 6, ci: 16, co: 3, fh: 3, fw: 1, stride: [1, 2], pad: 'same' },
+];
+
 /** Dilated convolutions, checked against the naive loop (the cpu backend has no dilated backprops). */
 export const DILATED_CONV_CASES: ConvCase[] = [
   { n: 2, h: 9, w: 8, ci: 2, co: 3, fh: 3, fw: 3, stride: [1, 1], dilation: [2, 2], pad: 'valid' },

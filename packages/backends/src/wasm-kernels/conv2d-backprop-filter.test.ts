@@ -4,6 +4,7 @@ import {
   BASIC_CONV_CASES,
   convShapes,
   DILATED_CONV_CASES,
+  SIMD_TILE_CONV_CASES,
   WIDE_AND_POINTWISE_CONV_CASES,
 } from './conv-cases';
 import { naiveConvFilterGrad, type ConvCase } from './naive-conv';
@@ -11,12 +12,18 @@ import { registerWasmTrainingKernels } from './register';
 
 registerWasmTrainingKernels();
 
-const cases: ConvCase[] = [...BASIC_CONV_CASES, ...WIDE_AND_POINTWISE_CONV_CASES];
+const cases: ConvCase[] = [
+  ...BASIC_CONV_CASES,
+  ...WIDE_AND_POINTWISE_CONV_CASES,
+  ...SIMD_TILE_CONV_CASES,
+];
 
 const PATHS = [
-  ['GEMM', { maxPatchElements: 1 << 22, convChunkBytes: 1 << 22 }],
-  ['convolution, whole batch', { maxPatchElements: 0, convChunkBytes: 1 << 22 }],
-  ['convolution, one image per chunk', { maxPatchElements: 0, convChunkBytes: 1 }],
+  ['SIMD', { simd: true, simdBlockFloats: 1 << 17 }],
+  ['SIMD, one image per block', { simd: true, simdBlockFloats: 1 }],
+  ['GEMM', { simd: false, maxPatchElements: 1 << 22, convChunkBytes: 1 << 22 }],
+  ['convolution, whole batch', { simd: false, maxPatchElements: 0, convChunkBytes: 1 << 22 }],
+  ['convolution, one image per chunk', { simd: false, maxPatchElements: 0, convChunkBytes: 1 }],
 ] as const;
 
 describe.each(PATHS)('Conv2DBackpropFilter [wasm], %s path', (_path, settings) => {

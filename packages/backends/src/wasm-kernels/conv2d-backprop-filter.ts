@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { paddedInput } from './conv2d';
 import { backpropConvInfo, filterGradConvAttrs, type BackpropConvAttrs } from './conv-geometry';
 import { im2col, patchMatrixSize } from './im2col';
+import { heapAddress, simdKernels, type SimdKernels } from './simd/module';
 import { tuning } from './tuning';
 import { assertChannelsLast, WasmOps, type WasmKernelArgs } from './wasm-ops';
 
@@ -9,7 +11,10 @@ import { assertChannelsLast, WasmOps, type WasmKernelArgs } from './wasm-ops';
  *
  * dW[a,b,ci,co] = sum_{n,i,j} x[n, i*sh + a*dh - padTop, j*sw + b*dw - padLeft, ci] * dy[n,i,j,co]
  *
- * Two exact ways, both on XNNPACK: (1) GEMM — the transposed patch matrix
+ * Where the WASM SIMD module runs (see simd/module.ts), one pass of
+ * native/kernels.c over x (zero-padded first when the convolution pads) and
+ * dy, with no patch matrix: 4x8 register tiles of dW, summed over blocks of
+ * images that stay in cache. Otherwise two exact ways, both on XNNPACK: (1) GEMM — the transposed patch matrix
  * of x (im2col, [N*Ho*Wo, fh*fw*Ci], transposed) times dy as [N*Ho*Wo, Co];
  * used while the patch matrix has at most `tuning.maxPatchElements` elements
  * (it is built twice: as is and transposed); (2) otherwise forward Conv2Ds
@@ -29,6 +34,8 @@ export function conv2DBackpropFilter({
   const info = backpropConvInfo(x.shape, conv.filterShape, conv);
   const ops = new WasmOps(backend);
   try {
+    const simd = simdKernels(backend);
+    if (simd != null) return ops.keep(bySimd(simd, ops, x, dy, info));
     const dw =
       patchMatrixSize(info) <= tuning.maxPatchElements
         ? byGemm(ops, x, dy, info)
@@ -37,6 +44,43 @@ export function conv2DBackpropFilter({
   } finally {
     ops.dispose();
   }
+}
+
+function bySimd(
+  simd: SimdKernels,
+  ops: WasmOps,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { filterHeight: fh, filterWidth: fw, inChannels: ci, outChannels: co, batchSize } = info;
+  const { outHeight: ho, outWidth: wo } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dwd } = info;
+  const { xp: src, hp: srcH, wp: srcW } = paddedInput(simd, ops, x, info);
+  const dw = ops.alloc([fh, fw, ci, co]);
+  const out = ops.view(dw);
+  out.fill(0);
+  const block = Math.max(1, Math.floor(tuning.simdBlockFloats / (srcH * srcW * ci + ho * wo * co)));
+  simd.conv2d_filter_grad(
+    heapAddress(ops.view(src)),
+    batchSize,
+    srcH,
+    srcW,
+    ci,
+    heapAddress(ops.view(dy)),
+    ho,
+    wo,
+    co,
+    fh,
+    fw,
+    sh,
+    sw,
+    dh,
+    dwd,
+    block,
+    heapAddress(out),
+  );
+  return dw;
 }
 
 function byGemm(

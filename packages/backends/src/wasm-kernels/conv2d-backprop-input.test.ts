@@ -33,13 +33,15 @@ const cases: ConvCase[] = [
   ...WIDE_AND_POINTWISE_CONV_CASES,
 ];
 
+// the convolution paths run on Conv2D: this package's SIMD one, or the wasm backend's own
 const PATHS = [
-  ['GEMM (default)', tuning.maxPatchElements],
-  ['convolution-only', 0],
+  ['GEMM (default)', tuning.maxPatchElements, true],
+  ['convolution-only, SIMD Conv2D', 0, true],
+  ['convolution-only, the wasm backend’s Conv2D', 0, false],
 ] as const;
 
-describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit) => {
-  useTuning({ maxPatchElements: limit });
+describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit, simd) => {
+  useTuning({ maxPatchElements: limit, simd });
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches the cpu backend', async (i, c) => {
     const { x, dy, filter } = convShapes(c);

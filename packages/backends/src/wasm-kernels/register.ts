@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul } from './batch-mat-mul';
+import { conv2D } from './conv2d';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop-filter';
@@ -23,13 +24,14 @@ export const WASM_MISSING_KERNELS: Readonly<Record<string, WasmKernel>> = {
 
 /**
  * Faster replacements for wasm kernels that dominate a training step's
- * profile (see the package README): Conv2DBackpropInput and MaxPoolGrad
+ * profile (see the package README): Conv2D (SIMD direct convolution), Conv2DBackpropInput and MaxPoolGrad
  * (plain loops in tfjs-backend-wasm), Sum over leading axes (bias gradients),
  * BatchMatMul with transposed operands (gradients of dense layers), Identity
  * (a copy in tfjs-backend-wasm; shared data here, as on cpu). The ones
  * that handle only some cases delegate the rest to the wasm backend's own kernel.
  */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, WasmKernel>> = {
+  Conv2D: conv2D,
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,

@@ -1,12 +1,22 @@
 import '@ssl/test-utils';
-import { expectSameAsCpu } from './compare-with-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { expectSameAsCpu, useTuning } from './compare-with-cpu';
 import { registerWasmTrainingKernels } from './register';
 
 registerWasmTrainingKernels();
 
-describe('Sum [wasm]', () => {
+describe.each([
+  ['SIMD', true],
+  ['JavaScript', false],
+] as const)('Sum [wasm], %s', (_path, simd) => {
+  useTuning({ simd });
+
   it.each([
     [[4, 5, 6, 3], [0, 1, 2], false],
+    [[300, 8], [0], false],
+    [[3, 200, 13], [0, 1], false],
+    [[600, 36], [0], true],
+    [[257, 2, 3], [0, 1], false],
     [[4, 5, 6, 3], [0, 1, 2], true],
     [[7, 9], [0], false],
     [[3, 4, 5], [1, 0], false],
@@ -31,6 +41,17 @@ describe('Sum [wasm]', () => {
     'x %j over %j (the wasm backend’s own Sum) matches cpu',
     (shape, axis) => expectSameAsCpu('Sum', { x: { shape, seed: 9 } }, { axis, keepDims: false }),
   );
+
+  it('keeps float64 accuracy over many rows (float32 running sums would drift)', async () => {
+    await tf.setBackend('wasm');
+    const rows = 100_000;
+    const x = tf.fill([rows, 5], 0.1);
+    const got = tf.sum(x, 0);
+    const want = rows * Math.fround(0.1); // the float32 input, summed exactly
+    // a float32 running sum is off by 1.4e-4 here; blocks of 256 keep it within 1e-5
+    for (const v of got.dataSync()) expect(Math.abs(v - want) / want).toBeLessThan(1e-5);
+    tf.dispose([x, got]);
+  });
 
   it('sums int32 through the wasm backend’s own Sum', () =>
     expectSameAsCpu(

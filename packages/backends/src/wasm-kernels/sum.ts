@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { heapAddress, simdKernels } from './simd/module';
 import { stockKernel } from './stock-kernels';
 import type { WasmKernelArgs } from './wasm-ops';
 
@@ -7,6 +8,9 @@ import type { WasmKernelArgs } from './wasm-ops';
  * bias gradient of a convolution (dy [N, H, W, C] summed over N, H, W): one
  * pass adding rows, where the wasm backend's own Sum first transposes the
  * reduced axes to the end. Every other case goes to the wasm backend's Sum.
+ *
+ * Where the SIMD module runs (native/kernels.c), float32 vectors add blocks
+ * of 256 rows and float64 sums the blocks; else float64 throughout in JavaScript.
  *
  * out[k] = sum_r x[r, k]  with x viewed as [rows, inner]
  */
@@ -24,6 +28,19 @@ export function sum(args: WasmKernelArgs): tf.TensorInfo {
   const inner = tf.util.sizeFromShape(x.shape.slice(r));
   const shape = keepDims ? x.shape.map((d, i) => (i < r ? 1 : d)) : x.shape.slice(r);
   const out = backend.makeOutput(shape, 'float32');
+  const simd = simdKernels(backend);
+  if (simd != null) {
+    const acc = backend.makeOutput([2 * inner], 'float32'); // inner float64 partial sums
+    try {
+      const [addX, addAcc, addOut] = [x, acc, out].map((t) =>
+        heapAddress(backend.typedArrayFromHeap(t)),
+      );
+      simd.sum_rows(addX, rows, inner, addAcc, addOut);
+    } finally {
+      backend.disposeData(acc.dataId);
+    }
+    return out;
+  }
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
   const src = backend.typedArrayFromHeap(x) as Float32Array;
   const acc = new Float64Array(inner);

@@ -15,4 +15,14 @@ export const tuning = {
    * dy, that convolution's filter, stays in cache. Default 2^22 = 4 MiB.
    */
   convChunkBytes: 1 << 22,
+  /**
+   * Use the WASM SIMD kernels of native/kernels.c where they apply (and
+   * where they can run: see simd/module.ts). Off: the XNNPACK/JavaScript paths.
+   */
+  simd: true,
+  /**
+   * Floats of x and dy per block of images in the SIMD filter gradient:
+   * each block is swept once per register tile, so it should stay in cache.
+   */
+  simdBlockFloats: 1 << 17,
 };
