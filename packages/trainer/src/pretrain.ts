@@ -8,6 +8,7 @@ import { stopOnNaN as stopOnNaNCallback } from './callbacks/stop-on-nan';
 import type { Schedule } from './schedules/schedule';
 import { getLearningRate, setLearningRate } from './optimizers/learning-rate';
 import type { CheckpointIO, RunState } from './checkpoint-io';
+import { finiteGuard, uniformLoss } from './guards/finite-guard';
 
 /** Options of {@link pretrain}. */
 export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
@@ -192,6 +193,10 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
     },
   };
   const vars = method.trainableVariables();
+  const guard =
+    options.stopOnNaN === false
+      ? undefined
+      : finiteGuard({ uniformLoss: uniformLoss(method.name, batchSize) });
   const history: StepRecord[] = [];
   const epochLogs: EpochLogs[] = [];
   const startStep = step;
@@ -255,6 +260,8 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
         method.afterStep?.(ctx);
         const loss = lossTensor ? (await lossTensor.data())[0] : NaN;
         lossTensor?.dispose();
+        const bad = await guard?.afterStep({ step, epoch, loss, lr }, parts);
+        if (bad) control.stop(bad);
         const metrics: Record<string, number> = {};
         for (const [k, v] of Object.entries(recorded)) {
           metrics[k] = typeof v === 'number' ? v : (await v.data())[0];
@@ -305,6 +312,7 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
         io &&
         options.checkpointDir &&
         finite &&
+        !guard?.tripped &&
         ((epoch + 1) % every === 0 || epoch + 1 === epochs)
       ) {
         const state: RunState = {
