@@ -9,6 +9,7 @@ import type { Schedule } from './schedules/schedule';
 import { getLearningRate, setLearningRate } from './optimizers/learning-rate';
 import type { CheckpointIO, RunState } from './checkpoint-io';
 import { finiteGuard, uniformLoss } from './guards/finite-guard';
+import { checkResume, describeData, epochsReached } from './guards/resume-check';
 
 /** Options of {@link pretrain}. */
 export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
@@ -167,9 +168,19 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
   let startEpoch = 0;
   let step = 0;
   let resumed = false;
+  let reached: string | undefined;
+  const identity = io && {
+    method: method.name,
+    batchSize,
+    limit: options.limit ?? null,
+    stepsPerEpoch,
+    data: await describeData(data),
+  };
   if (options.resume && io && options.checkpointDir) {
     const state = await io.restore(options.checkpointDir, parts);
     if (state) {
+      checkResume(options.checkpointDir, state.identity, identity!);
+      reached = epochsReached(options.checkpointDir, state, epochs);
       if (state.method !== method.name) {
         throw new Error(
           `pretrain: checkpoint in ${options.checkpointDir} is for method '${state.method}', not '${method.name}'`,
@@ -186,7 +197,7 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
     ...(options.stopOnNaN === false ? [] : [stopOnNaNCallback()]),
     ...(options.callbacks ?? []),
   ];
-  let stopReason: string | undefined;
+  let stopReason: string | undefined = reached;
   const control: TrainControl = {
     stop(reason: string) {
       stopReason ??= reason;
@@ -321,6 +332,7 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
           seed,
           rngState: rng.getState(),
           method: method.name,
+          identity,
         };
         await io.save(options.checkpointDir, parts, state);
       }

@@ -258,6 +258,7 @@ export async function restoreCheckpoint(
     seed: json.seed,
     rngState: json.rngState,
     method: json.method,
+    identity: json.identity,
   };
 }
 
