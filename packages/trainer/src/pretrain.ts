@@ -41,7 +41,11 @@ export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when there is one (else start fresh). Default false. */
   resume?: boolean;
-  /** Stop at the first NaN/infinite loss with a message. Default true. */
+  /**
+   * Stop at the first NaN/infinite loss, or NaN/infinite weight, method tensor
+   * or optimizer slot after an update, with a message naming the step and the
+   * tensor (`finiteGuard`); no checkpoint is written after such a step. Default true.
+   */
   stopOnNaN?: boolean;
   /** Checkpoint storage; default: `nodeCheckpointIO` from `@ssl/trainer/node`, imported when needed. */
   checkpointIO?: CheckpointIO;

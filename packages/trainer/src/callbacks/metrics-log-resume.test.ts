@@ -54,4 +54,15 @@ describe('metricsLog after a resume', () => {
     for (let s = 2; s < 6; s++) await resumed.onStepEnd!(step(s), control);
     expect(steps(file)).toEqual([0, 1, 2, 3, 4, 5]);
   });
+
+  it('append: true on a fresh run keeps every line', async () => {
+    const file = path.join(dir, 'append.jsonl');
+    const a = metricsLog(file);
+    await a.onTrainBegin!(begin(0, false), control);
+    for (let s = 0; s < 3; s++) await a.onStepEnd!(step(s), control);
+    const b = metricsLog(file, { append: true });
+    await b.onTrainBegin!(begin(0, false), control);
+    await b.onStepEnd!(step(0), control);
+    expect(steps(file)).toEqual([0, 1, 2, 0]);
+  });
 });

@@ -14,9 +14,9 @@ export interface MetricsLogOptions {
   /**
    * Keep the lines already in the file (a resumed run appends). Default:
    * append when training resumed from a checkpoint, else start a new file.
-   * When appending, lines of steps at or after the run's `startStep` (steps
-   * a crash made the resumed run repeat) are dropped first, so the file
-   * holds each step once.
+   * When a resumed run appends, lines of steps at or after its `startStep`
+   * (steps a crash made it repeat) are dropped first, so the file holds each
+   * step once.
    */
   append?: boolean;
 }
@@ -42,7 +42,7 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const append = options.append ?? info.resumed;
       if (!append) writeFileSync(file, '');
-      else dropStepsFrom(file, info.startStep);
+      else if (info.resumed) dropStepsFrom(file, info.startStep);
     },
     onStepEnd(logs) {
       const line = {
