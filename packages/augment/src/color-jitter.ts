@@ -9,7 +9,7 @@ import {
 import { applyWithProbability } from './random-apply';
 import { resolveRng, type Rng } from './rng';
 import type { Augmentation, Range } from './types';
-import { assertImages, checkProbability, symmetricRange } from './validate';
+import { assertImages, checkProbability, symmetricRange, pixelOp } from './validate';
 
 /**
  * Options of {@link colorJitter}. A number `a` means the factor is drawn
@@ -82,12 +82,12 @@ export function colorJitter(options: ColorJitterOptions = {}): Augmentation {
     ],
   ];
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     return applyWithProbability(fn, images, resolveRng(rng, fn), p, (x, r) =>
       jitterAll(x, r, ranges, randomOrder),
     );
-  };
+  });
 }
 
 /** null when the option is the number 0 (adjustment off). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyWithProbability } from './random-apply';
 import { resolveRng } from './rng';
 import type { Augmentation, Range } from './types';
-import { assertImages, checkProbability, checkRange } from './validate';
+import { assertImages, checkProbability, checkRange, pixelOp } from './validate';
 
 /** Options of {@link gaussianBlur}. */
 export interface GaussianBlurOptions {
@@ -66,7 +66,7 @@ export function gaussianBlur(options: GaussianBlurOptions = {}): Augmentation {
     throw new Error(`${fn}: kernelSize must be an odd positive integer, got ${kernelSize}`);
   }
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     const [, h, w] = images.shape;
     const k = kernelSize ?? defaultKernelSize(h, w);
@@ -79,7 +79,7 @@ export function gaussianBlur(options: GaussianBlurOptions = {}): Augmentation {
       const sigmas = Array.from({ length: x.shape[0] }, () => r.uniform(...sigmaRange));
       return blurPerImage(x, sigmas, k);
     });
-  };
+  });
 }
 
 /** Blurs image n with a Gaussian of std `sigmas[n]` and size k (odd), reflect padding. */

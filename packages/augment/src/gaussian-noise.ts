@@ -3,7 +3,7 @@ import { perImage } from './color';
 import { applyWithProbability } from './random-apply';
 import { resolveRng, type Rng } from './rng';
 import type { Augmentation, Range } from './types';
-import { assertImages, checkProbability, checkRange, checkNumber } from './validate';
+import { assertImages, checkProbability, checkRange, checkNumber, pixelOp } from './validate';
 
 /** Options of {@link gaussianNoise}. */
 export interface GaussianNoiseOptions {
@@ -30,7 +30,7 @@ export function gaussianNoise(options: GaussianNoiseOptions = {}): Augmentation 
   const stdRange: Range =
     typeof std === 'number' ? [checkNumber(fn, 'std', std, 0), std] : checkRange(fn, 'std', std, 0);
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     return applyWithProbability(fn, images, resolveRng(rng, fn), p, (x, r) => {
       const n = x.shape[0];
@@ -41,7 +41,7 @@ export function gaussianNoise(options: GaussianNoiseOptions = {}): Augmentation 
         return tf.clipByValue(tf.add(x, tf.mul(z, perImage(stds))), 0, 1) as tf.Tensor4D;
       });
     });
-  };
+  });
 }
 
 /** `count` standard normals, two per pair of uniforms (Box-Muller). */

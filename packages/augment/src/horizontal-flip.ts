@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyWithProbability } from './random-apply';
 import { resolveRng } from './rng';
 import type { Augmentation } from './types';
-import { assertImages, checkProbability } from './validate';
+import { assertImages, checkProbability, pixelOp } from './validate';
 
 /** Options of {@link horizontalFlip}. */
 export interface HorizontalFlipOptions {
@@ -23,10 +23,10 @@ export function horizontalFlip(options: HorizontalFlipOptions = {}): Augmentatio
   const fn = 'horizontalFlip';
   const { p = 0.5 } = options;
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     return applyWithProbability(fn, images, resolveRng(rng, fn), p, (x) =>
       tf.image.flipLeftRight(x),
     );
-  };
+  });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyWithProbability } from './random-apply';
 import { resolveRng } from './rng';
 import type { Augmentation, Range } from './types';
-import { assertImages, checkProbability, checkRange, symmetricRange } from './validate';
+import { assertImages, checkProbability, checkRange, symmetricRange, pixelOp } from './validate';
 import { warpAffine, type InverseAffine } from './warp';
 
 /** Options of {@link randomAffine}. Every default is the identity. */
@@ -92,7 +92,7 @@ export function randomAffine(options: RandomAffineOptions = {}): Augmentation {
   if (scaleRange[0] <= 0) throw new Error(`${fn}: scale must be > 0, got ${JSON.stringify(scale)}`);
   const shearRange = symmetricRange(fn, 'shear', shear, 0, -89, 89);
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     const [, h, w] = images.shape;
     return applyWithProbability(fn, images, resolveRng(rng, fn), p, (x, r) => {
@@ -106,5 +106,5 @@ export function randomAffine(options: RandomAffineOptions = {}): Augmentation {
       });
       return tf.tidy(() => warpAffine(x, maps));
     });
-  };
+  });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { grayscaleWhere } from './color';
 import { resolveRng } from './rng';
 import type { Augmentation } from './types';
-import { assertImages, checkProbability } from './validate';
+import { assertImages, checkProbability, pixelOp } from './validate';
 
 /** Options of {@link randomGrayscale}. */
 export interface RandomGrayscaleOptions {
@@ -26,7 +26,7 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): Augmentat
   const fn = 'randomGrayscale';
   const { p = 0.2 } = options;
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     const r = resolveRng(rng, fn);
     if (images.shape[3] === 1) return tf.clone(images);
@@ -35,5 +35,5 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): Augmentat
     // the gray projection or the identity.
     const gray = Array.from({ length: images.shape[0] }, () => p >= 1 || r.next() < p);
     return grayscaleWhere(images, gray);
-  };
+  });
 }

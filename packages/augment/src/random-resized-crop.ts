@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveRng, type Rng } from './rng';
 import type { Augmentation, Range } from './types';
-import { assertImages, checkInt, checkRange } from './validate';
+import { assertImages, checkInt, checkRange, pixelOp } from './validate';
 
 /** Options of {@link randomResizedCrop}. */
 export interface RandomResizedCropOptions {
@@ -143,11 +143,11 @@ export function randomResizedCrop(options: RandomResizedCropOptions = {}): Augme
     checkInt(fn, 'size[0]', size[0]);
     checkInt(fn, 'size[1]', size[1]);
   }
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     const r = resolveRng(rng, fn);
     const [n, h, w] = images.shape;
     const boxes = Array.from({ length: n }, () => sampleCropBox(r, h, w, scaleRange, ratioRange));
     return cropResize(images, boxes, size ?? [h, w]);
-  };
+  });
 }

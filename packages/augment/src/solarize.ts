@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyWithProbability } from './random-apply';
 import { resolveRng } from './rng';
 import type { Augmentation } from './types';
-import { assertImages, checkNumber, checkProbability } from './validate';
+import { assertImages, checkNumber, checkProbability, pixelOp } from './validate';
 
 /** Options of {@link solarize}. */
 export interface SolarizeOptions {
@@ -30,10 +30,10 @@ export function solarize(options: SolarizeOptions = {}): Augmentation {
   const { threshold = 0.5, p = 0 } = options;
   checkNumber(fn, 'threshold', threshold);
   checkProbability(fn, 'p', p);
-  return (images, rng) => {
+  return pixelOp((images, rng) => {
     assertImages(fn, images);
     return applyWithProbability(fn, images, resolveRng(rng, fn), p, (x) =>
       tf.tidy(() => tf.where(tf.greaterEqual(x, threshold), tf.sub(1, x), x) as tf.Tensor4D),
     );
-  };
+  });
 }

@@ -1,9 +1,54 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Range } from './types';
+import type { Augmentation, Range } from './types';
+
+/** Float rounding allowed outside [0, 1] (a bilinear resize of 1s may give 1 + 1 ulp). */
+export const PIXEL_TOLERANCE = 1e-6;
+
+/** Tensors known to hold finite pixels in [0, 1]: checked inputs and the outputs of the built-in ops. */
+const inRange = new WeakSet<tf.Tensor>();
+
+/** Marks `out` (an op's output, which clips to [0, 1]) as in range, so that the next op skips its check. */
+export function markInRange<T extends tf.Tensor | tf.Tensor[]>(out: T): T {
+  for (const t of Array.isArray(out) ? out : [out]) {
+    // a Variable can be assigned later: never trusted
+    if (!(t instanceof tf.Variable)) inRange.add(t);
+  }
+  return out;
+}
+
+/** Wraps a built-in op so that its output is marked in range (see {@link markInRange}). */
+export function pixelOp(op: Augmentation): Augmentation {
+  return (images, rng) => markInRange(op(images, rng));
+}
 
 /**
- * Checks that `images` is a float32 4-D tensor `[N, H, W, C]` with C = 1 or 3
- * and N, H, W >= 1; throws an Error naming `fn` otherwise.
+ * Refuses pixels outside [0, 1] and non-finite ones: one fused reduction
+ * (`min`, `max`, `sum(x * 0)` — NaN exactly when some pixel is NaN or
+ * ±Infinity) read back once; values within {@link PIXEL_TOLERANCE} of the
+ * interval pass (the ops clip their outputs to [0, 1] exactly). Skipped for tensors already known to be in range
+ * (the outputs of the built-in ops, inputs already checked), so a composed
+ * pipeline checks its input once.
+ */
+function assertPixels(fn: string, images: tf.Tensor4D): void {
+  if (inRange.has(images)) return;
+  const stats = tf.tidy(() =>
+    tf.stack([tf.min(images), tf.max(images), tf.sum(tf.mul(images, 0))]),
+  );
+  const [lo, hi, nan] = stats.dataSync();
+  stats.dispose();
+  if (!Number.isFinite(nan)) {
+    throw new Error(`${fn}: images must hold finite pixel values in [0, 1], got NaN or ±Infinity`);
+  }
+  if (lo < -PIXEL_TOLERANCE || hi > 1 + PIXEL_TOLERANCE) {
+    throw new Error(`${fn}: images must hold pixel values in [0, 1], got min ${lo}, max ${hi}`);
+  }
+  markInRange(images);
+}
+
+/**
+ * Checks that `images` is a float32 4-D tensor `[N, H, W, C]` with C = 1 or 3,
+ * N, H, W >= 1 and finite pixels in [0, 1] (see `assertPixels`); throws an
+ * Error naming `fn` otherwise.
  */
 export function assertImages(fn: string, images: unknown): asserts images is tf.Tensor4D {
   const expected = 'a float32 4-D tensor [N, H, W, C] with C = 1 or 3';
@@ -20,6 +65,7 @@ export function assertImages(fn: string, images: unknown): asserts images is tf.
   if (shape[0] < 1 || shape[1] < 1 || shape[2] < 1) {
     throw new Error(`${fn}: images must have N, H, W >= 1, got shape [${shape}]`);
   }
+  assertPixels(fn, images as tf.Tensor4D);
 }
 
 function describe(x: unknown): string {

@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfd from '@tensorflow/tfjs-data';
 import { pathKind } from './list-files';
-import { checkSeed, indexDataset, type ShuffleOptions } from './order';
+import { checkSeed, epochDataset, type EpochDataset, type ShuffleOptions } from './order';
 
 /** One CIFAR-10 image: [32, 32, 3] float32 in [0, 1] (HWC, RGB) and its class 0..9. */
 export type Cifar10Element = { image: tf.Tensor3D; label: number };
@@ -15,7 +14,7 @@ export type Cifar10Options = ShuffleOptions & {
 };
 
 /** The dataset of {@link cifar10}, with the class names (`label` indexes them). */
-export type Cifar10Dataset = tfd.Dataset<Cifar10Element> & {
+export type Cifar10Dataset = EpochDataset<Cifar10Element> & {
   readonly classNames: readonly string[];
   /** The batch files read, in order. */
   readonly files: string[];
@@ -51,6 +50,8 @@ const TEST_FILES = ['test_batch.bin'];
  * `{ image: [32, 32, 3] float32 in [0, 1], label }`. Records are read from disk
  * as they are consumed (in chunks of 256 when in order, one at a time when
  * shuffled), never the whole file. `dataset.size` is the record count.
+ * With `shuffle`, pass k visits epoch k's order, a pure function of
+ * `(seed, k)`; `ds.forEpoch(e)` is epoch e's dataset on its own.
  *
  * Each record of a batch file is 3073 bytes: the label byte, then the 1024
  * red, 1024 green and 1024 blue bytes of the image, each plane row-major (CHW);
@@ -110,21 +111,23 @@ export function cifar10(dir: string, options: Cifar10Options = {}): Cifar10Datas
     return c.bytes.subarray(offset, offset + RECORD);
   };
 
-  const ds = indexDataset(total, { shuffle, seed }).mapAsync(async (index) => {
-    const rec = await readRecord(index);
-    const label = rec[0];
-    if (label > 9) {
-      const { file, record } = locateRecord(index);
-      throw new Error(
-        `cifar10: record ${record} of '${files[file]}' has label ${label}, expected 0..9`,
-      );
-    }
-    const pixels = new Float32Array(3 * PLANE); // HWC
-    for (let c = 0; c < 3; c++) {
-      for (let p = 0; p < PLANE; p++) pixels[p * 3 + c] = rec[1 + c * PLANE + p] / 255;
-    }
-    return { image: tf.tensor3d(pixels, [SIDE, SIDE, 3]), label };
-  });
+  const ds = epochDataset('cifar10', total, { shuffle, seed }, (order) =>
+    order.mapAsync(async (index) => {
+      const rec = await readRecord(index);
+      const label = rec[0];
+      if (label > 9) {
+        const { file, record } = locateRecord(index);
+        throw new Error(
+          `cifar10: record ${record} of '${files[file]}' has label ${label}, expected 0..9`,
+        );
+      }
+      const pixels = new Float32Array(3 * PLANE); // HWC
+      for (let c = 0; c < 3; c++) {
+        for (let p = 0; p < PLANE; p++) pixels[p * 3 + c] = rec[1 + c * PLANE + p] / 255;
+      }
+      return { image: tf.tensor3d(pixels, [SIDE, SIDE, 3]), label };
+    }),
+  );
   return Object.assign(ds, { classNames: CIFAR10_CLASSES, files });
 }
 

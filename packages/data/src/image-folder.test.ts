@@ -196,6 +196,45 @@ describeBackends('imageFolder', () => {
     expect([...a].sort()).toEqual(fs.readdirSync(dir).sort());
   });
 
+  it('epoch order is a pure function of (seed, epoch): forEpoch(e) equals the e-th pass, however many passes were opened', async () => {
+    const dir = folder();
+    for (let i = 0; i < 12; i++)
+      writePng(path.join(dir, `${String(i).padStart(2, '0')}.png`), 1, 1, [i, i, i]);
+    const names = async (ds: Parameters<typeof collect>[0]) =>
+      (await collect(ds)).map((e) => path.basename(e.path));
+    const ds = imageFolder(dir, { size: [1, 1], shuffle: true, seed: 5 });
+    const passes = [await names(ds), await names(ds), await names(ds)];
+    expect(passes[1]).not.toEqual(passes[0]);
+    // a fresh dataset (a resumed run): epoch 2 straight away, iterators opened but unread do not matter
+    const fresh = imageFolder(dir, { size: [1, 1], shuffle: true, seed: 5 });
+    await fresh.forEpoch(2).iterator();
+    expect(await names(fresh.forEpoch(2))).toEqual(passes[2]);
+    expect(await names(fresh.forEpoch(0))).toEqual(passes[0]);
+    expect(await names(fresh.forEpoch(2))).toEqual(passes[2]);
+    expect(() => fresh.forEpoch(-1)).toThrow(
+      'imageFolder.forEpoch: epoch must be an integer >= 0, got -1',
+    );
+  });
+
+  it('a top-level symlink to a sibling folder is not a new class; links out of the folder are followed, each file once', async () => {
+    const dir = folder();
+    writePng(path.join(dir, 'cats', 'a.png'), 1, 1, [1, 1, 1]);
+    writePng(path.join(dir, 'dogs', 'b.png'), 1, 1, [2, 2, 2]);
+    fs.symlinkSync(path.join(dir, 'cats'), path.join(dir, 'kittens'));
+    fs.symlinkSync(path.join(dir, 'dogs', 'b.png'), path.join(dir, 'cats', 'b-link.png'));
+    const outside = folder();
+    writePng(path.join(outside, 'c.png'), 1, 1, [3, 3, 3]);
+    fs.symlinkSync(outside, path.join(dir, 'birds'));
+    fs.symlinkSync(path.join(outside, 'c.png'), path.join(dir, 'birds-2'));
+    const ds = imageFolder(dir, { size: [1, 1] });
+    expect(ds.classNames).toEqual(['birds', 'cats', 'dogs']);
+    expect(ds.files.map((f) => path.relative(dir, f))).toEqual([
+      path.join('birds', 'c.png'),
+      path.join('cats', 'a.png'),
+      path.join('dogs', 'b.png'),
+    ]);
+  });
+
   it('leaks no tensors when iterating, resizing and batching', async () => {
     const dir = folder();
     for (let i = 0; i < 5; i++) writePng(path.join(dir, `${i}.png`), 6, 5, solid(30, 40 * i, 0, 0));

@@ -3,8 +3,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfd from '@tensorflow/tfjs-data';
 import { decodeImage, rgbaToFloat } from './decode-image';
-import { hasExtension, listFiles, pathKind } from './list-files';
-import { checkSeed, indexDataset, type ShuffleOptions } from './order';
+import { hasExtension, linksInside, listFiles, pathKind } from './list-files';
+import { checkSeed, epochDataset, type EpochDataset, type ShuffleOptions } from './order';
 
 /** One image of an image folder. */
 export type ImageFolderElement = {
@@ -33,7 +33,7 @@ export type ImageFolderOptions = ShuffleOptions & {
 };
 
 /** The dataset of {@link imageFolder}, with what was found in the folder. */
-export type ImageFolderDataset = tfd.Dataset<ImageFolderElement> & {
+export type ImageFolderDataset = EpochDataset<ImageFolderElement> & {
   /** Class names (the subfolder names, sorted) — `label` indexes this; empty without subfolders. */
   readonly classNames: string[];
   /** Every image file found, in the unshuffled order (absolute paths). */
@@ -56,7 +56,14 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
  * after the folder; classes sorted by name, `label` = index in `classNames`)
  * or images directly in `dir` (no labels). A folder with both is refused.
  * Hidden files and folders (starting with '.') and other extensions are
- * ignored.
+ * ignored. Symbolic links (files or folders, at any depth) that resolve
+ * inside `dir` are skipped — a top-level link to a sibling folder is not a
+ * new class holding copies; links that resolve outside `dir` are followed,
+ * and a file reached through several links is read once.
+ *
+ * Order: with `shuffle`, pass k over the dataset visits epoch k's order, a
+ * pure function of `(seed, k)`; `ds.forEpoch(e)` is epoch e's dataset on its
+ * own (what a resumed run needs: no earlier pass has to be opened).
  *
  * @example
  * ```ts
@@ -64,6 +71,7 @@ export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
  * const ds = imageFolder('./photos', { size: [64, 64], shuffle: true, seed: 1 });
  * console.log(ds.classNames); // e.g. ['cats', 'dogs']
  * const batches = ds.map(({ image, label }) => ({ image, label })).batch(32).prefetch(2);
+ * const epoch3 = ds.forEpoch(3); // the same elements in epoch 3's order
  * ```
  */
 export function imageFolder(dir: string, options: ImageFolderOptions): ImageFolderDataset {
@@ -102,16 +110,17 @@ export function imageFolder(dir: string, options: ImageFolderOptions): ImageFold
     return labels ? { image, label: labels[i], path: file } : { image, path: file };
   };
 
-  const order = indexDataset(files.length, { shuffle, seed });
-  const ds = tfd.generator(async function* () {
-    const it = await order.iterator();
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      const element = await read(next.value);
-      if (element) yield element;
-    }
-  });
+  const ds = epochDataset('imageFolder', files.length, { shuffle, seed }, (order) =>
+    tfd.generator(async function* () {
+      const it = await order.iterator();
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        const element = await read(next.value);
+        if (element) yield element;
+      }
+    }),
+  );
   return Object.assign(ds, { classNames, files, skipped });
 }
 
@@ -153,12 +162,15 @@ function scan(dir: string): { files: string[]; labels: number[] | null; classNam
     .sort();
   const topImages: string[] = [];
   const classes: { name: string; files: string[] }[] = [];
+  const realRoot = fs.realpathSync(root);
   for (const name of entries) {
     const p = path.join(root, name);
+    // a link to a sibling class (or any file inside) would be a new class holding copies
+    if (linksInside(p, realRoot)) continue;
     const k = pathKind(p);
     if (k === 'file' && hasExtension(name, IMAGE_EXTENSIONS)) topImages.push(p);
     else if (k === 'folder') {
-      const inside = listFiles(p, IMAGE_EXTENSIONS);
+      const inside = listFiles(p, IMAGE_EXTENSIONS, { skipLinksInto: realRoot });
       if (inside.length > 0) classes.push({ name, files: inside });
     }
   }

@@ -9,6 +9,6 @@ export {
   type MnistOptions,
   type MnistTensorsOptions,
 } from './mnist';
-export { type ShuffleOptions } from './order';
+export { type ShuffleOptions, type EpochDataset, epochOrder } from './order';
 export { splitText, type SplitTextOptions, type TextSplit } from './split-text';
 export { trainTestSplit, type TrainTestSplitOptions } from './train-test-split';

@@ -54,6 +54,9 @@ export function maskTokens(
     );
   }
   if (ids.dtype !== 'int32') throw new Error(`${fn}: ids must be int32, got ${ids.dtype}`);
+  if (!opts || typeof opts !== 'object') {
+    throw new Error(`${fn}: opts must be an object, got ${opts === null ? 'null' : typeof opts}`);
+  }
   const {
     maskTokenId,
     vocabSize,
@@ -62,6 +65,18 @@ export function maskTokens(
     randomProb = 0.1,
     seed = Math.floor(Math.random() * 0xffffffff),
   } = opts;
+  if (!Number.isInteger(seed)) {
+    throw new Error(`${fn}: seed must be an integer, got ${String(seed)}`);
+  }
+  const specialIds = integerList(fn, 'specialTokenIds', opts.specialTokenIds);
+  if (opts.wholeWordMask !== undefined) {
+    if (!opts.wholeWordMask || typeof opts.wholeWordMask !== 'object') {
+      throw new Error(
+        `${fn}: wholeWordMask must be { continuationTokenIds }, got ${JSON.stringify(opts.wholeWordMask)}`,
+      );
+    }
+    integerList(fn, 'wholeWordMask.continuationTokenIds', opts.wholeWordMask.continuationTokenIds);
+  }
   if (!Number.isInteger(vocabSize) || vocabSize < 1) {
     throw new Error(`${fn}: vocabSize must be a positive integer, got ${vocabSize}`);
   }
@@ -82,7 +97,7 @@ export function maskTokens(
       `${fn}: replaceProb + randomProb must be <= 1, got ${replaceProb} + ${randomProb}`,
     );
   }
-  const special = new Set(opts.specialTokenIds);
+  const special = new Set(specialIds);
   special.add(maskTokenId);
   const candidates: number[] = [];
   for (let v = 0; v < vocabSize; v++) if (!special.has(v)) candidates.push(v);
@@ -128,4 +143,24 @@ export function maskTokens(
     inputIds: tf.tensor2d(out, [B, T], 'int32'),
     labels: tf.tensor2d(labels, [B, T], 'int32'),
   };
+}
+
+/** An iterable of integers as an array; one line naming the option otherwise. */
+function integerList(fn: string, name: string, value: unknown): number[] {
+  if (
+    value === null ||
+    value === undefined ||
+    typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function' ||
+    typeof value === 'string'
+  ) {
+    throw new Error(
+      `${fn}: ${name} must be an iterable of integer ids (an array or a Set), got ${value === null ? 'null' : typeof value}`,
+    );
+  }
+  const out = Array.from(value as Iterable<unknown>);
+  const bad = out.find((v) => !Number.isInteger(v));
+  if (bad !== undefined) {
+    throw new Error(`${fn}: ${name} must hold integer ids, got ${JSON.stringify(bad)}`);
+  }
+  return out as number[];
 }

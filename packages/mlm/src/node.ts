@@ -21,5 +21,5 @@ export async function loadTokenizer(file: string): Promise<WordPieceTokenizer> {
   } catch (e) {
     throw new Error(`loadTokenizer: cannot read ${file} (${(e as Error).message})`);
   }
-  return WordPieceTokenizer.fromJSON(text);
+  return WordPieceTokenizer.fromJSON(text, { fn: 'loadTokenizer', source: file });
 }

@@ -59,11 +59,17 @@ export class WordPieceTokenizer {
   private readonly idToTokenMap: string[];
   private warnedTruncation = false;
 
-  private constructor(json: TokenizerJson) {
-    const checked = validateTokenizerJson(json);
+  private constructor(json: TokenizerJson, fn = 'WordPieceTokenizer.fromJSON', source?: string) {
+    const checked = validateTokenizerJson(json, fn, source);
     this.json = checked;
     this.vocab = checked.model.vocab;
-    this.inner = new Tokenizer(checked, {});
+    try {
+      this.inner = new Tokenizer(checked, {});
+    } catch (e) {
+      throw new Error(
+        `${source ? `${fn}: ${source}:` : `${fn}:`} cannot build the tokenizer: ${(e as Error).message}`,
+      );
+    }
     const ids = Object.values(this.vocab);
     this.vocabSize = Math.max(...ids) + 1;
     this.idToTokenMap = new Array<string>(this.vocabSize).fill(SPECIAL_TOKENS.unk);
@@ -92,19 +98,26 @@ export class WordPieceTokenizer {
   /**
    * Loads a Hugging Face `tokenizer.json` (object or JSON text). Only model type
    * "WordPiece" is accepted; a BPE/Unigram file throws an error naming its type.
+   * The file is validated first (see `validateTokenizerJson`): vocabulary ids,
+   * special tokens, `unk_token`, `added_tokens` and the pipeline sections.
    */
-  static fromJSON(json: string | object): WordPieceTokenizer {
+  static fromJSON(
+    json: string | object,
+    /** For messages: the calling function and the file the JSON came from. */
+    where: { fn?: string; source?: string } = {},
+  ): WordPieceTokenizer {
+    const fn = where.fn ?? 'WordPieceTokenizer.fromJSON';
     let obj: unknown = json;
     if (typeof json === 'string') {
       try {
         obj = JSON.parse(json);
       } catch (e) {
         throw new Error(
-          `WordPieceTokenizer.fromJSON: json is not valid JSON (${(e as Error).message})`,
+          `${fn}: ${where.source ? `${where.source}: ` : ''}json is not valid JSON (${(e as Error).message})`,
         );
       }
     }
-    return new WordPieceTokenizer(structuredClone(obj) as TokenizerJson);
+    return new WordPieceTokenizer(structuredClone(obj) as TokenizerJson, fn, where.source);
   }
 
   /** The Hugging Face `tokenizer.json` object (a copy); `JSON.stringify` it to save. */

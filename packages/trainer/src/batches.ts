@@ -112,18 +112,24 @@ async function datasetSource(
       `pretrain: batchSize ${opts.batchSize} is larger than the ${size} examples in data`,
     );
   }
+  // @ssl/data's shuffling datasets give each epoch's order directly (a pure function of seed and epoch)
+  const forEpoch = epochFactory(dataset, opts.limit);
   let iterators = 0;
+  // otherwise: a seeded tf.data shuffle reshuffles per iterator: create the ones a resumed run skipped
+  const skipPasses = async (epoch: number) => {
+    while (iterators < epoch) {
+      await ds.iterator();
+      iterators++;
+    }
+    iterators++;
+    return ds.iterator();
+  };
   return {
     exampleShape,
     stepsPerEpoch,
     async *epoch(epoch, _rng, skip = 0) {
-      // a seeded tf.data shuffle reshuffles per iterator: create the ones a resumed run skipped
-      while (iterators < epoch) {
-        await ds.iterator();
-        iterators++;
-      }
-      const iter = await ds.iterator();
-      iterators++;
+      const iter = await (forEpoch ? forEpoch(epoch) : skipPasses(epoch));
+
       for (let s = 0; s < stepsPerEpoch; s++) {
         const items: tf.Tensor[] = [];
         for (let b = 0; b < opts.batchSize; b++) {
@@ -148,6 +154,16 @@ async function datasetSource(
       }
     },
   };
+}
+
+/** `data.forEpoch` (see `@ssl/data`'s `EpochDataset`) as an iterator factory, limited; else undefined. */
+function epochFactory(
+  data: tfd.Dataset<tf.TensorContainer>,
+  limit: number | undefined,
+): ((epoch: number) => ReturnType<tfd.Dataset<tf.TensorContainer>['iterator']>) | undefined {
+  const f = (data as { forEpoch?: (e: number) => tfd.Dataset<tf.TensorContainer> }).forEpoch;
+  if (typeof f !== 'function') return undefined;
+  return (epoch) => (limit != null ? f(epoch).take(limit) : f(epoch)).iterator();
 }
 
 /** Creates the batch source for `data`. */

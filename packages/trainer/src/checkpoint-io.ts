@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Method } from './methods/method';
+import type { RunIdentity } from './guards/resume-check';
 
 /** Where a run stands when a checkpoint is written (stored in `state.json`). */
 export interface RunState {
@@ -13,6 +14,8 @@ export interface RunState {
   rngState: unknown;
   /** The method's `name`. */
   method: string;
+  /** What the run was started with (batch size, limit, data, ...); a resumed run must match it. */
+  identity?: RunIdentity;
 }
 
 /** The live objects a checkpoint reads from (save) or writes into (restore). */

@@ -27,6 +27,13 @@ export type {
   TrainControl,
 } from './callbacks/callback';
 export { stopOnNaN } from './callbacks/stop-on-nan';
+export {
+  finiteGuard,
+  uniformLoss,
+  type FiniteGuard,
+  type FiniteGuardOptions,
+  type StepAt,
+} from './guards/finite-guard';
 export type { CheckpointIO, CheckpointParts, RunState } from './checkpoint-io';
 
 // --- evaluation: kNN, linear probe, fine-tune, label selection (owned by evaluation) ---

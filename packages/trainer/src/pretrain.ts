@@ -8,6 +8,8 @@ import { stopOnNaN as stopOnNaNCallback } from './callbacks/stop-on-nan';
 import type { Schedule } from './schedules/schedule';
 import { getLearningRate, setLearningRate } from './optimizers/learning-rate';
 import type { CheckpointIO, RunState } from './checkpoint-io';
+import { finiteGuard, uniformLoss } from './guards/finite-guard';
+import { checkResume, describeData, epochsReached } from './guards/resume-check';
 
 /** Options of {@link pretrain}. */
 export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
@@ -39,7 +41,11 @@ export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when there is one (else start fresh). Default false. */
   resume?: boolean;
-  /** Stop at the first NaN/infinite loss with a message. Default true. */
+  /**
+   * Stop at the first NaN/infinite loss, or NaN/infinite weight, method tensor
+   * or optimizer slot after an update, with a message naming the step and the
+   * tensor (`finiteGuard`); no checkpoint is written after such a step. Default true.
+   */
   stopOnNaN?: boolean;
   /** Checkpoint storage; default: `nodeCheckpointIO` from `@ssl/trainer/node`, imported when needed. */
   checkpointIO?: CheckpointIO;
@@ -166,9 +172,19 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
   let startEpoch = 0;
   let step = 0;
   let resumed = false;
+  let reached: string | undefined;
+  const identity = io && {
+    method: method.name,
+    batchSize,
+    limit: options.limit ?? null,
+    stepsPerEpoch,
+    data: await describeData(data),
+  };
   if (options.resume && io && options.checkpointDir) {
     const state = await io.restore(options.checkpointDir, parts);
     if (state) {
+      checkResume(options.checkpointDir, state.identity, identity!);
+      reached = epochsReached(options.checkpointDir, state, epochs);
       if (state.method !== method.name) {
         throw new Error(
           `pretrain: checkpoint in ${options.checkpointDir} is for method '${state.method}', not '${method.name}'`,
@@ -185,13 +201,17 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
     ...(options.stopOnNaN === false ? [] : [stopOnNaNCallback()]),
     ...(options.callbacks ?? []),
   ];
-  let stopReason: string | undefined;
+  let stopReason: string | undefined = reached;
   const control: TrainControl = {
     stop(reason: string) {
       stopReason ??= reason;
     },
   };
   const vars = method.trainableVariables();
+  const guard =
+    options.stopOnNaN === false
+      ? undefined
+      : finiteGuard({ uniformLoss: uniformLoss(method.name, batchSize) });
   const history: StepRecord[] = [];
   const epochLogs: EpochLogs[] = [];
   const startStep = step;
@@ -255,6 +275,8 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
         method.afterStep?.(ctx);
         const loss = lossTensor ? (await lossTensor.data())[0] : NaN;
         lossTensor?.dispose();
+        const bad = await guard?.afterStep({ step, epoch, loss, lr }, parts);
+        if (bad) control.stop(bad);
         const metrics: Record<string, number> = {};
         for (const [k, v] of Object.entries(recorded)) {
           metrics[k] = typeof v === 'number' ? v : (await v.data())[0];
@@ -305,6 +327,7 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
         io &&
         options.checkpointDir &&
         finite &&
+        !guard?.tripped &&
         ((epoch + 1) % every === 0 || epoch + 1 === epochs)
       ) {
         const state: RunState = {
@@ -313,6 +336,7 @@ export async function pretrain<B extends tf.Tensor = tf.Tensor>(
           seed,
           rngState: rng.getState(),
           method: method.name,
+          identity,
         };
         await io.save(options.checkpointDir, parts, state);
       }

@@ -1,4 +1,11 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import type { Callback } from './callback';
 
@@ -7,6 +14,9 @@ export interface MetricsLogOptions {
   /**
    * Keep the lines already in the file (a resumed run appends). Default:
    * append when training resumed from a checkpoint, else start a new file.
+   * When a resumed run appends, lines of steps at or after its `startStep`
+   * (steps a crash made it repeat) are dropped first, so the file holds each
+   * step once.
    */
   append?: boolean;
 }
@@ -32,6 +42,7 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const append = options.append ?? info.resumed;
       if (!append) writeFileSync(file, '');
+      else if (info.resumed) dropStepsFrom(file, info.startStep);
     },
     onStepEnd(logs) {
       const line = {
@@ -45,4 +56,27 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
       appendFileSync(file, `${JSON.stringify(line)}\n`);
     },
   };
+}
+
+/**
+ * Rewrites `file` (atomically: a temp file renamed over it) without the lines
+ * whose `step` is >= `startStep`; lines that are not JSON objects with a
+ * numeric step (a line cut by a crash) are dropped too.
+ */
+function dropStepsFrom(file: string, startStep: number): void {
+  if (!existsSync(file)) return;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const keep = lines.filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      const step = (JSON.parse(line) as { step?: unknown }).step;
+      return typeof step === 'number' && step < startStep;
+    } catch {
+      return false;
+    }
+  });
+  if (keep.length === lines.filter((l) => l.trim() !== '').length) return;
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, keep.map((l) => `${l}\n`).join(''));
+  renameSync(tmp, file);
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { removeStaleTemps } from './integrity';
 
 /** A sibling temp path of `target`, unique to this process and call. */
 function tempPath(target: string, tag: string): string {
@@ -27,7 +28,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  * Writes a whole folder atomically: `fill(tempDir)` writes into a fresh temp
  * folder beside `dir`, which then replaces `dir` (the old one is moved to
  * `dir.old` first and removed last; {@link resolveDir} falls back to it if a
- * crash happened between the two renames).
+ * crash happened between the two renames). Temp folders that a killed
+ * process left beside `dir` are removed first; when only `dir.old` survives a
+ * crash, it is moved back to `dir` before anything is deleted, so a kill at
+ * any moment leaves a complete folder (the old or the new one).
  */
 export async function writeDirAtomic(
   dir: string,
@@ -37,6 +41,13 @@ export async function writeDirAtomic(
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = tempPath(target, 'tmp');
   const old = `${target}.old`;
+  await removeStaleTemps(target);
+  const isDir = (p: string) =>
+    fs.stat(p).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+  if (!(await isDir(target)) && (await isDir(old))) await fs.rename(old, target);
   await fs.mkdir(tmp, { recursive: true });
   try {
     await fill(tmp);

@@ -3,12 +3,26 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CheckpointIO, CheckpointParts, RunState } from '../checkpoint-io';
 import { resolveDir, writeDirAtomic } from './atomic';
-import { fileSystemHandler } from './file-system-handler';
+import { fileSystemHandler, MODEL_JSON, WEIGHTS_BIN } from './file-system-handler';
+import {
+  fileRecord,
+  readVerified,
+  removeStaleTemps,
+  specBytes,
+  type FileRecord,
+} from './integrity';
+import { runTensors } from '../guards/run-tensors';
+import { scanTensors } from '../guards/scan-tensors';
 
 const FN = 'checkpoint';
 /** `format` tag and version written into `state.json`. */
 export const CHECKPOINT_FORMAT = 'ssl-trainer-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+
+/** Paths (relative to the checkpoint folder) of the files `state.json` records. */
+const ENCODER_JSON = `encoder/${MODEL_JSON}`;
+const ENCODER_BIN = `encoder/${WEIGHTS_BIN}`;
+const STATE_BIN = 'state.bin';
 
 /** The contents of a checkpoint's `state.json`. */
 export interface CheckpointJSON extends RunState {
@@ -20,6 +34,12 @@ export interface CheckpointJSON extends RunState {
   /** Specs of the tensors in `state.bin`: `method/<name>` then `optimizer/<i>`. */
   weights: tf.io.WeightsManifestEntry[];
   savedAt: string;
+  /**
+   * Size and SHA-256 of every other file of the checkpoint (`encoder/model.json`,
+   * `encoder/weights.bin`, `state.bin`), checked on restore. Since version 2;
+   * version-1 checkpoints lack it and are checked for sizes only.
+   */
+  files?: Record<string, FileRecord>;
 }
 
 /**
@@ -31,12 +51,28 @@ export interface CheckpointJSON extends RunState {
  * dir/state.json   epoch, step, seed, RNG state, method name + JSON state, optimizer class/config, tensor specs
  * dir/state.bin    method tensors (heads, EMA / momentum weights, queue) and optimizer.getWeights()
  * ```
+ *
+ * `state.json` records the size and SHA-256 of the other files. A state
+ * holding NaN or ±Infinity anywhere (encoder, method, optimizer slots) is
+ * refused, naming the first bad tensor: a checkpoint is always finite. Temp
+ * folders that a killed write left beside `dir` are removed.
  */
 export async function saveCheckpoint(
   dir: string,
   parts: CheckpointParts,
   state: RunState,
 ): Promise<void> {
+  const all = await runTensors(parts);
+  try {
+    const scan = await scanTensors(all.tensors);
+    if (scan.firstNonFinite !== null) {
+      throw new Error(
+        `${FN}: refusing to save step ${state.step} into ${dir}: ${scan.firstNonFinite} holds non-finite values (the previous checkpoint is kept)`,
+      );
+    }
+  } finally {
+    all.release();
+  }
   const methodState = parts.method.getState();
   const optWeights = await parts.optimizer.getWeights();
   try {
@@ -52,6 +88,7 @@ export async function saveCheckpoint(
       })),
     ];
     const { data, specs } = await tf.io.encodeWeights(named);
+    const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
     const json: CheckpointJSON = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
@@ -65,10 +102,15 @@ export async function saveCheckpoint(
       weights: specs,
       savedAt: new Date().toISOString(),
     };
-    const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
     await writeDirAtomic(dir, async (tmp) => {
       await parts.encoder.save(fileSystemHandler(path.join(tmp, 'encoder')));
-      await fs.writeFile(path.join(tmp, 'state.bin'), bytes);
+      await fs.writeFile(path.join(tmp, STATE_BIN), bytes);
+      json.files = {};
+      for (const rel of [ENCODER_JSON, ENCODER_BIN]) {
+        json.files[rel] = fileRecord(new Uint8Array(await fs.readFile(path.join(tmp, rel))));
+      }
+      json.files[STATE_BIN] = fileRecord(bytes);
+      // state.json last: a folder without it is never taken for a checkpoint
       await fs.writeFile(path.join(tmp, 'state.json'), JSON.stringify(json, null, 1));
     });
   } finally {
@@ -92,12 +134,16 @@ function optimizerExtras(optimizer: tf.Optimizer): Record<string, tf.Variable> {
   return out;
 }
 
-async function readJSON(file: string): Promise<CheckpointJSON> {
+async function readJSON(root: string): Promise<CheckpointJSON> {
+  const file = path.join(root, 'state.json');
+  const text = new TextDecoder().decode(await readVerified(FN, root, file));
   let json: CheckpointJSON;
   try {
-    json = JSON.parse(await fs.readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${FN}: cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(
+      `${FN}: ${file} is not valid JSON (truncated or corrupted): ${(e as Error).message}`,
+    );
   }
   if (json?.format !== CHECKPOINT_FORMAT || typeof json.version !== 'number') {
     throw new Error(`${FN}: ${file} is not an @ssl/trainer checkpoint (format '${json?.format}')`);
@@ -113,22 +159,28 @@ async function readJSON(file: string): Promise<CheckpointJSON> {
 /** Reads `dir/state.json` without restoring anything; null when `dir` does not exist. */
 export async function readCheckpointInfo(dir: string): Promise<CheckpointJSON | null> {
   const root = await resolveDir(dir);
-  return root ? readJSON(path.join(root, 'state.json')) : null;
+  return root ? readJSON(root) : null;
 }
 
 /**
  * Restores a checkpoint written by {@link saveCheckpoint} into already-built
  * `parts` (encoder weights, method state, optimizer slots) and returns the
  * run state, or null when `dir` does not exist. Weight files must lie inside
- * `dir` (see `fileSystemHandler`).
+ * `dir` (see `fileSystemHandler`). Every file is checked against the size
+ * and SHA-256 recorded in `state.json` before anything is restored: a
+ * missing, truncated, corrupted or extended file, or a symbolic link out of
+ * `dir`, is refused with one line naming it. Version-1 checkpoints (no
+ * checksums) still load, checked for sizes only. Stale temp folders of a
+ * killed write are removed.
  */
 export async function restoreCheckpoint(
   dir: string,
   parts: CheckpointParts,
 ): Promise<RunState | null> {
+  await removeStaleTemps(dir);
   const root = await resolveDir(dir);
   if (!root) return null;
-  const json = await readJSON(path.join(root, 'state.json'));
+  const json = await readJSON(root);
   if (json.method !== parts.method.name) {
     throw new Error(
       `${FN}: ${dir} holds a '${json.method}' checkpoint, not '${parts.method.name}'`,
@@ -141,7 +193,17 @@ export async function restoreCheckpoint(
     );
   }
 
-  const artifacts = await fileSystemHandler(path.join(root, 'encoder')).load!();
+  const files = json.files ?? {};
+  const expect: Record<string, FileRecord> = {};
+  if (files[ENCODER_JSON]) expect[MODEL_JSON] = files[ENCODER_JSON];
+  if (files[ENCODER_BIN]) expect[WEIGHTS_BIN] = files[ENCODER_BIN];
+  const stateBytes = await readVerified(
+    FN,
+    root,
+    path.join(root, STATE_BIN),
+    files[STATE_BIN] ?? { bytes: specBytes(json.weights) },
+  );
+  const artifacts = await fileSystemHandler(path.join(root, 'encoder'), { expect }).load!();
   const specs = artifacts.weightSpecs ?? [];
   const encWeights = parts.encoder.weights;
   if (specs.length !== encWeights.length) {
@@ -150,7 +212,6 @@ export async function restoreCheckpoint(
     );
   }
   const encMap = tf.io.decodeWeights(artifacts.weightData ?? new ArrayBuffer(0), specs);
-  const stateBytes = await fs.readFile(path.join(root, 'state.bin'));
   const stateMap = tf.io.decodeWeights(
     stateBytes.buffer.slice(
       stateBytes.byteOffset,
@@ -197,6 +258,7 @@ export async function restoreCheckpoint(
     seed: json.seed,
     rngState: json.rngState,
     method: json.method,
+    identity: json.identity,
   };
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { resolveDir, safeJoin, writeDirAtomic } from './atomic';
+import { readVerified, specBytes, type FileRecord } from './integrity';
 
 const FN = 'fileSystemHandler';
 /** File names of a saved model. */
@@ -16,7 +17,11 @@ export const WEIGHTS_BIN = 'weights.bin';
  *
  * - save: the folder is written atomically (temp folder, then rename);
  * - load: weight files named in `model.json` must lie inside the folder:
- *   absolute paths and `..` escapes are refused.
+ *   absolute paths, `..` escapes and symbolic links that resolve outside it
+ *   are refused; a missing file, or weight data shorter or longer than the
+ *   manifest's shapes need, is refused with one line naming the file (never
+ *   a tfjs shape error). With `options.expect` (what a checkpoint records),
+ *   each named file must also have the recorded size and SHA-256.
  *
  * @example
  * ```ts
@@ -24,7 +29,10 @@ export const WEIGHTS_BIN = 'weights.bin';
  * const model = await tf.loadLayersModel(fileSystemHandler('out/encoder'));
  * ```
  */
-export function fileSystemHandler(dir: string): tf.io.IOHandler {
+export function fileSystemHandler(
+  dir: string,
+  options: { expect?: Record<string, FileRecord> } = {},
+): tf.io.IOHandler {
   if (typeof dir !== 'string' || dir === '') {
     throw new Error(`${FN}: dir must be a non-empty folder path, got ${JSON.stringify(dir)}`);
   }
@@ -57,28 +65,41 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       const root = await resolveDir(dir);
       if (!root) throw new Error(`${FN}: no model folder at ${dir}`);
       const jsonPath = path.join(root, MODEL_JSON);
+      const expect = options.expect ?? {};
+      const text = new TextDecoder().decode(
+        await readVerified(FN, root, jsonPath, expect[MODEL_JSON]),
+      );
       let modelJSON: tf.io.ModelJSON;
       try {
-        modelJSON = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
+        modelJSON = JSON.parse(text);
       } catch (e) {
-        throw new Error(`${FN}: cannot read ${jsonPath}: ${(e as Error).message}`);
+        throw new Error(`${FN}: ${jsonPath} is not valid JSON: ${(e as Error).message}`);
       }
       if (modelJSON == null || typeof modelJSON !== 'object' || modelJSON.modelTopology == null) {
         throw new Error(`${FN}: ${jsonPath} has no modelTopology`);
       }
       const manifest = modelJSON.weightsManifest ?? [];
       // check every path before reading any file
-      const files = manifest.flatMap((group) =>
-        (group.paths ?? []).map((p) => safeJoin(FN, root, p)),
-      );
+      const names = manifest.flatMap((group) => group.paths ?? []);
+      const files = names.map((p) => safeJoin(FN, root, p));
       return tf.io.getModelArtifactsForJSON(modelJSON, async (weightsManifest) => {
         const specs = weightsManifest.flatMap((g) => g.weights);
+        const need = specBytes(specs);
         const buffers = await Promise.all(
           files.map(async (f) => {
-            const b = await fs.readFile(f);
+            const rel = path.relative(root, f);
+            // one file: its size is known from the shapes; several shards: only their total
+            const bytes = files.length === 1 && expect[rel] === undefined ? need : undefined;
+            const b = await readVerified(FN, root, f, expect[rel] ?? { bytes });
             return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
           }),
         );
+        const total = buffers.reduce((a, b) => a + b.byteLength, 0);
+        if (need !== undefined && total !== need) {
+          throw new Error(
+            `${FN}: the weight files of ${jsonPath} (${names.join(', ')}) hold ${total} bytes, the manifest needs ${need}: ${total < need ? 'truncated' : 'trailing data'}`,
+          );
+        }
         return [specs, tf.io.concatenateArrayBuffers(buffers)];
       });
     },
