@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/.turbo/**',
       '**/coverage/**',
       '**/results/**',
+      'docs/api/**',
       '**/*.cjs',
     ],
   },

@@ -20,6 +20,9 @@ module.exports = function preset(dir) {
         },
       ],
     },
+    // tfjs-core's gradient registrations (imported by @ssl/backends/gradients) are
+    // ES module files: compile them too.
+    transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-core/dist/)'],
     moduleNameMapper: {
       '^@ssl/([a-z-]+)$': path.join(packages, '$1/src/index.ts'),
       '^@ssl/([a-z-]+)/(.+)$': path.join(packages, '$1/src/$2'),

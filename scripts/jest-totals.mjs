@@ -7,7 +7,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let brokenSuites = 0;
-for (const group of ['packages', 'examples', 'bench']) {
+for (const group of ['packages', 'examples', 'bench', 'scripts']) {
   if (!existsSync(group)) continue;
   const dirs = group === 'bench' ? ['.'] : readdirSync(group);
   for (const d of dirs) {

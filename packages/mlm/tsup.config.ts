@@ -5,7 +5,8 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No source maps: they doubled the tarballs, and the dist code is readable as it is.
+  sourcemap: false,
   target: 'es2020',
   external: [/^@tensorflow\//, /^@ssl\//, /^@huggingface\//],
 });

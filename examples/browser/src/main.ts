@@ -15,6 +15,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { useBackend } from '@ssl/backends';
 import { simclrAugment, createRng } from '@ssl/augment';
+import '@ssl/data/mnist-digits'; // puts the optional mnist package's digits into the bundle
 import { loadMnist } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
 import { embed, knnAccuracy, pretrain, selectLabelled, simclr, type Callback } from '@ssl/trainer';

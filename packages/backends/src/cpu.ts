@@ -8,6 +8,7 @@
  * await backendReady; // 'cpu'
  * ```
  */
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import '@tensorflow/tfjs-backend-cpu';
 import { activateBackend } from './activate-backend';
 

@@ -3,6 +3,7 @@
  * kernels the 'wasm' backend lacks (see `registerWasmTrainingKernels`),
  * without choosing a backend. Import it after `@tensorflow/tfjs-backend-wasm`.
  */
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 
 registerWasmTrainingKernels();

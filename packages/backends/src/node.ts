@@ -9,6 +9,7 @@
  * await backendReady; // 'tensorflow'
  * ```
  */
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import { createRequire } from 'node:module';
 import { activateBackend } from './activate-backend';
 import { missingPackageError } from './load-backend-package';

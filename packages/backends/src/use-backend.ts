@@ -1,3 +1,4 @@
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import { activateBackend } from './activate-backend';
 import {
   BACKEND_PACKAGES,

