@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfd from '@tensorflow/tfjs-data';
-import { permutation, seededRandom } from './rng';
+import { createRng, permutation } from '@ssl/augment';
 
 /** Options shared by the datasets that can shuffle their elements. */
 export type ShuffleOptions = {
@@ -37,11 +37,12 @@ function mixSeed(seed: number, epoch: number): number {
 
 /**
  * The visiting order of `n` elements in epoch `epoch` under `seed`: a
- * Fisher–Yates permutation drawn from mulberry32 seeded with a hash of
- * (seed, epoch). Pure: the same arguments give the same order.
+ * Fisher–Yates permutation drawn from the project's seeded generator
+ * (`createRng` of @ssl/augment) seeded with a hash of (seed, epoch). Pure:
+ * the same arguments give the same order.
  */
 export function epochOrder(n: number, seed: number, epoch: number): Int32Array {
-  return permutation(n, seededRandom(mixSeed(Math.trunc(seed), epoch)));
+  return permutation(n, createRng(mixSeed(Math.trunc(seed), epoch)));
 }
 
 /** Checks an `epoch` argument: an integer >= 0. */
