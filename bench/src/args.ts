@@ -26,6 +26,11 @@ export interface BenchArgs {
    * "before" of the profile in the @ssl/backends README).
    */
   kernels: 'all' | 'missing';
+  /**
+   * wasm: use the WASM SIMD kernels of @ssl/backends ('on', default) or
+   * their XNNPACK/JavaScript fallbacks ('off': the kernels before them).
+   */
+  simd: 'on' | 'off';
 }
 
 const BACKENDS = ['tensorflow', 'wasm', 'webgl', 'cpu'];
