@@ -13,3 +13,4 @@ export {
 export { writeFileAtomic, writeDirAtomic } from './io/atomic';
 export { progressBar, type ProgressBarOptions } from './callbacks/progress-bar';
 export { metricsLog, type MetricsLogOptions } from './callbacks/metrics-log';
+export { checkpoint, type CheckpointOptions } from './callbacks/node-checkpoint';

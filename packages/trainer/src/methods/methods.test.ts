@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends } from '@ssl/test-utils';
 import { pretrain } from '../pretrain';
-import type { Method } from './method';
+import type { AnyMethod } from './method';
 import { simclr } from './simclr';
 import { moco } from './moco';
 import { byol } from './byol';
@@ -12,7 +12,7 @@ import { noiseAugment, tinyEncoder, tinyImages } from '../testing/fixtures';
 import type { Augmentation } from '@ssl/augment';
 
 const heads = { projectionDim: 8, hiddenDim: 16 };
-const factories: Record<string, (augment?: Augmentation) => Method<tf.Tensor4D>> = {
+const factories: Record<string, (augment?: Augmentation) => AnyMethod> = {
   simclr: (augment) => simclr({ ...heads, augment }),
   moco: (augment) => moco({ ...heads, queueSize: 16, augment }),
   byol: (augment) => byol({ ...heads, predictorHiddenDim: 8, augment }),
