@@ -54,7 +54,7 @@ export class MlmHead {
     this.transform.build([null, this.dModel]);
     this.norm = new LayerNormalization({ epsilon: layerNormEpsilon });
     this.norm.build([null, this.dModel]);
-    this.outputBias = tf.variable(tf.zeros([this.vocabSize]), true);
+    this.outputBias = tf.tidy(() => tf.variable(tf.zeros([this.vocabSize]), true));
   }
 
   /** The token embedding matrix E `[V, D]` the output projection is tied to (the encoder's own variable). */

@@ -34,6 +34,8 @@ export { byol, byolMomentum, type ByolOptions } from './methods/byol';
 export { simsiam, type SimsiamOptions } from './methods/simsiam';
 export { barlowTwins, type BarlowTwinsOptions } from './methods/barlow-twins';
 export { vicreg, type VicregOptions } from './methods/vicreg';
+export { dino, dinoTeacherTemperature, type DinoOptions } from './methods/dino';
+export { nnclr, type NnclrOptions } from './methods/nnclr';
 export { mlm, type MlmOptions, type MlmTokenInfo } from './methods/mlm';
 export { defaultAugment, imageViews, batchImages } from './methods/views';
 export { cloneModel, emaUpdate } from './methods/momentum-model';

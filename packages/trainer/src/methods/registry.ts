@@ -6,6 +6,8 @@ import { byolEntry } from './byol';
 import { simsiamEntry } from './simsiam';
 import { barlowTwinsEntry } from './barlow-twins';
 import { vicregEntry } from './vicreg';
+import { dinoEntry } from './dino';
+import { nnclrEntry } from './nnclr';
 import { mlmEntry } from './mlm';
 
 /**
@@ -20,6 +22,8 @@ export const METHOD_REGISTRY: readonly MethodEntry[] = [
   simsiamEntry,
   barlowTwinsEntry,
   vicregEntry,
+  dinoEntry,
+  nnclrEntry,
   mlmEntry,
 ];
 
