@@ -20,10 +20,7 @@ export type ExampleDataset = tfd.Dataset<tf.TensorContainer>;
  *   function of (seed, epoch) and a resumed run opens only the epochs it runs.
  */
 export type PretrainData =
-  | tf.Tensor
-  | Record<string, tf.Tensor>
-  | ExampleDataset
-  | ((epoch: number) => ExampleDataset);
+  tf.Tensor | Record<string, tf.Tensor> | ExampleDataset | ((epoch: number) => ExampleDataset);
 
 /** Draws the batches of one run. */
 export interface BatchSource {
@@ -73,7 +70,9 @@ function checkSteps(n: number, opts: BatchSourceOptions): number {
   const full = Number.isNaN(n) ? Infinity : Math.floor(n / opts.batchSize);
   const steps = Math.min(full, opts.stepsPerEpoch ?? Infinity);
   if (!(steps >= 1)) {
-    throw new Error(`pretrain: batchSize ${opts.batchSize} is larger than the ${n} examples in data`);
+    throw new Error(
+      `pretrain: batchSize ${opts.batchSize} is larger than the ${n} examples in data`,
+    );
   }
   return steps;
 }

@@ -54,7 +54,7 @@ describe('parseCliArgs', () => {
   it.each([
     [
       withArg('--method', 'simclrr'),
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm; got 'simclrr'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mlm; got 'simclrr'",
     ],
     [withArg('--batch-size', '0'), "ssl pretrain: --batch-size must be an integer >= 1, got '0'"],
     [

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { METHOD_NAMES } from '../methods/registry';
 
 /** A command-line mistake: printed as one line, exit status 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const METHODS = ['simclr', 'moco', 'byol', 'simsiam', 'barlow', 'vicreg', 'mlm'] as const;
+export const METHODS = METHOD_NAMES; // from the method registry
 export type MethodName = (typeof METHODS)[number];
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type CliBackend = (typeof BACKENDS)[number];

@@ -36,7 +36,8 @@ export function barlowTwins(opts: BarlowTwinsOptions = {}): Method<TwoViews, Two
 /** Barlow Twins in the method registry. */
 export const barlowTwinsEntry: MethodEntry = {
   name: 'barlow',
-  summary: 'Barlow Twins (Zbontar et al. 2021): cross-correlation of the two views pushed to the identity',
+  summary:
+    'Barlow Twins (Zbontar et al. 2021): cross-correlation of the two views pushed to the identity',
   modality: 'images',
   options: [
     { name: 'lambda', type: 'number', default: 5e-3, doc: 'weight of the off-diagonal term' },

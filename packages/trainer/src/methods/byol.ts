@@ -116,7 +116,12 @@ export const byolEntry: MethodEntry = {
   options: [
     { name: 'momentum', type: 'number', default: 0.996, doc: 'base EMA momentum (cosine to 1)' },
     ...PROJECTOR_OPTIONS,
-    { name: 'predictorHiddenDim', type: 'integer', default: 512, doc: 'hidden width of the predictor' },
+    {
+      name: 'predictorHiddenDim',
+      type: 'integer',
+      default: 512,
+      doc: 'hidden width of the predictor',
+    },
   ],
   create: (o) => byol(o as ByolOptions),
 };

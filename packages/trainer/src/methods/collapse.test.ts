@@ -52,7 +52,8 @@ const checks: Record<string, { key: string; floor: number }> = {
 };
 
 const makers: Record<string, () => AnyMethod> = {
-  byol: () => byol({ projectionDim: 8, hiddenDim: 16, predictorHiddenDim: 8, augment: noiseAugment }),
+  byol: () =>
+    byol({ projectionDim: 8, hiddenDim: 16, predictorHiddenDim: 8, augment: noiseAugment }),
   simsiam: () => simsiam({ projectionDim: 8, hiddenDim: 16, augment: noiseAugment }),
   dino: () =>
     dino({

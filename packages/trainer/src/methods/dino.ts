@@ -46,7 +46,12 @@ export interface DinoOptions {
 }
 
 /** The teacher temperature at epoch `e` (fractional): linear from `from` to `to` over `epochs`, then `to`. */
-export function dinoTeacherTemperature(from: number, to: number, epochs: number, e: number): number {
+export function dinoTeacherTemperature(
+  from: number,
+  to: number,
+  epochs: number,
+  e: number,
+): number {
   if (epochs <= 0 || e >= epochs) return to;
   return from + ((to - from) * e) / epochs;
 }
@@ -73,7 +78,10 @@ function logits(
   prototypes: tfl.LayersModel,
   x: tf.Tensor,
 ): tf.Tensor2D {
-  return forward(prototypes, l2Rows(forward(head, forward(encoder, x)) as tf.Tensor2D)) as tf.Tensor2D;
+  return forward(
+    prototypes,
+    l2Rows(forward(head, forward(encoder, x)) as tf.Tensor2D),
+  ) as tf.Tensor2D;
 }
 
 /**
@@ -122,14 +130,16 @@ export function dino(opts: DinoOptions = {}): Method<Tensors, Tensors, DinoAux> 
     ['globalCrops', globalCrops, 2],
     ['localCrops', localCrops, 0],
   ] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`${fn}: ${k} must be an integer >= ${min}, got ${v}`);
+    if (!Number.isInteger(v) || v < min)
+      throw new Error(`${fn}: ${k} must be an integer >= ${min}, got ${v}`);
   }
   for (const [k, v] of Object.entries({
     studentTemperature,
     teacherTemperature,
     warmupTeacherTemperature,
   })) {
-    if (!(Number.isFinite(v) && v > 0)) throw new Error(`${fn}: ${k} must be a finite number > 0, got ${v}`);
+    if (!(Number.isFinite(v) && v > 0))
+      throw new Error(`${fn}: ${k} must be a finite number > 0, got ${v}`);
   }
   if (!(warmupTeacherEpochs >= 0)) {
     throw new Error(`${fn}: warmupTeacherEpochs must be a number >= 0, got ${warmupTeacherEpochs}`);
@@ -226,7 +236,10 @@ export function dino(opts: DinoOptions = {}): Method<Tensors, Tensors, DinoAux> 
     },
     loss({ variables }, out, ctx) {
       const students = Array.from({ length: crops }, (_, i) => out[`student${i}`] as tf.Tensor2D);
-      const teachers = Array.from({ length: globalCrops }, (_, i) => out[`teacher${i}`] as tf.Tensor2D);
+      const teachers = Array.from(
+        { length: globalCrops },
+        (_, i) => out[`teacher${i}`] as tf.Tensor2D,
+      );
       const loss = dinoLoss(students, teachers, {
         center: variables.center as tf.Tensor1D,
         studentTemperature,
@@ -243,7 +256,9 @@ export function dino(opts: DinoOptions = {}): Method<Tensors, Tensors, DinoAux> 
       emaUpdate(m.prototypes, m.teacher_prototypes, t);
       if (aux) {
         const c = variables.center;
-        tf.tidy(() => c.assign(tf.add(tf.mul(c, centerMomentum), tf.mul(aux.batchCenter, 1 - centerMomentum))));
+        tf.tidy(() =>
+          c.assign(tf.add(tf.mul(c, centerMomentum), tf.mul(aux.batchCenter, 1 - centerMomentum))),
+        );
       }
     },
     metrics: (_p, ctx) => ({
@@ -256,7 +271,8 @@ export function dino(opts: DinoOptions = {}): Method<Tensors, Tensors, DinoAux> 
 /** DINO in the method registry. */
 export const dinoEntry: MethodEntry = {
   name: 'dino',
-  summary: 'DINO (Caron et al. 2021): multi-crop self-distillation to a centered, sharpened EMA teacher',
+  summary:
+    'DINO (Caron et al. 2021): multi-crop self-distillation to a centered, sharpened EMA teacher',
   modality: 'images',
   options: [
     { name: 'outDim', type: 'integer', default: 256, doc: 'prototypes K (softmax size)' },
@@ -266,10 +282,30 @@ export const dinoEntry: MethodEntry = {
     { name: 'localCrops', type: 'integer', default: 6, doc: 'local crops (student only)' },
     { name: 'localSize', type: 'integer', default: 'input side / 2', doc: 'side of a local crop' },
     { name: 'studentTemperature', type: 'number', default: 0.1, doc: 'student temperature' },
-    { name: 'teacherTemperature', type: 'number', default: 0.07, doc: 'teacher temperature after warm-up' },
-    { name: 'warmupTeacherTemperature', type: 'number', default: 0.04, doc: 'teacher temperature at the start' },
-    { name: 'warmupTeacherEpochs', type: 'number', default: 30, doc: 'epochs of the teacher-temperature warm-up' },
-    { name: 'momentum', type: 'number', default: 0.996, doc: 'base EMA momentum of the teacher (cosine to 1)' },
+    {
+      name: 'teacherTemperature',
+      type: 'number',
+      default: 0.07,
+      doc: 'teacher temperature after warm-up',
+    },
+    {
+      name: 'warmupTeacherTemperature',
+      type: 'number',
+      default: 0.04,
+      doc: 'teacher temperature at the start',
+    },
+    {
+      name: 'warmupTeacherEpochs',
+      type: 'number',
+      default: 30,
+      doc: 'epochs of the teacher-temperature warm-up',
+    },
+    {
+      name: 'momentum',
+      type: 'number',
+      default: 0.996,
+      doc: 'base EMA momentum of the teacher (cosine to 1)',
+    },
     { name: 'centerMomentum', type: 'number', default: 0.9, doc: 'momentum of the center' },
   ],
   create: (o) => dino(o as DinoOptions),

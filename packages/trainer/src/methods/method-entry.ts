@@ -27,6 +27,11 @@ export interface MethodEntry {
 
 /** The options every image method with a projection head shares. */
 export const PROJECTOR_OPTIONS: readonly OptionSpec[] = [
-  { name: 'projectionDim', type: 'integer', default: 128, doc: 'output size of the projection head' },
+  {
+    name: 'projectionDim',
+    type: 'integer',
+    default: 128,
+    doc: 'output size of the projection head',
+  },
   { name: 'hiddenDim', type: 'integer', default: 512, doc: 'hidden width of the projection head' },
 ];

@@ -123,7 +123,11 @@ export interface LossResult<A extends Tensors = Tensors> {
  * method.dispose();
  * ```
  */
-export interface Method<V extends Tensors = Tensors, O extends Tensors = Tensors, A extends Tensors = Tensors> {
+export interface Method<
+  V extends Tensors = Tensors,
+  O extends Tensors = Tensors,
+  A extends Tensors = Tensors,
+> {
   /** Short identifier written to metrics and checkpoints: `'simclr'`, `'moco'`, `'mlm'`, ... */
   readonly name: string;
   /**

@@ -167,10 +167,25 @@ export const mlmEntry: MethodEntry = {
   summary: 'masked language modeling (BERT, Devlin et al. 2019) with a tied MLM head',
   modality: 'text',
   options: [
-    { name: 'maskProb', type: 'number', default: 0.15, doc: 'probability that a token is predicted' },
+    {
+      name: 'maskProb',
+      type: 'number',
+      default: 0.15,
+      doc: 'probability that a token is predicted',
+    },
     { name: 'replaceProb', type: 'number', default: 0.8, doc: 'of those, fraction set to [MASK]' },
-    { name: 'randomProb', type: 'number', default: 0.1, doc: 'of those, fraction set to a random token' },
-    { name: 'wholeWordMask', type: 'boolean', default: false, doc: "mask a word's '##' pieces together" },
+    {
+      name: 'randomProb',
+      type: 'number',
+      default: 0.1,
+      doc: 'of those, fraction set to a random token',
+    },
+    {
+      name: 'wholeWordMask',
+      type: 'boolean',
+      default: false,
+      doc: "mask a word's '##' pieces together",
+    },
   ],
   create: (o) => mlm(o as unknown as MlmOptions),
 };

@@ -68,7 +68,13 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
       const views = twoViews(fn, augment, ctx.inputShape);
       const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
       const support = tf.tidy(() => {
-        const r = tf.randomNormal([queueSize, projectionDim], 0, 1, 'float32', headSeed(ctx.seed, 2));
+        const r = tf.randomNormal(
+          [queueSize, projectionDim],
+          0,
+          1,
+          'float32',
+          headSeed(ctx.seed, 2),
+        );
         return tf.variable(l2Rows(r as tf.Tensor2D), false); // [K, P] unit rows
       });
       return { models: { projector }, variables: { support }, counters: { queuePtr: 0 }, views };
@@ -98,7 +104,9 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
     },
     checkCounters(_p, { queuePtr }) {
       if (queuePtr < 0 || queuePtr >= queueSize) {
-        throw new Error(`${fn}.setState: json.queuePtr must be an integer in [0, ${queueSize}), got ${queuePtr}`);
+        throw new Error(
+          `${fn}.setState: json.queuePtr must be an integer in [0, ${queueSize}), got ${queuePtr}`,
+        );
       }
     },
   });
@@ -107,10 +115,16 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
 /** NNCLR in the method registry. */
 export const nnclrEntry: MethodEntry = {
   name: 'nnclr',
-  summary: 'NNCLR (Dwibedi et al. 2021): NT-Xent with nearest neighbours from a support queue as anchors',
+  summary:
+    'NNCLR (Dwibedi et al. 2021): NT-Xent with nearest neighbours from a support queue as anchors',
   modality: 'images',
   options: [
-    { name: 'queueSize', type: 'integer', default: 'max(4096, batchSize)', doc: 'size of the support set' },
+    {
+      name: 'queueSize',
+      type: 'integer',
+      default: 'max(4096, batchSize)',
+      doc: 'size of the support set',
+    },
     { name: 'temperature', type: 'number', default: 0.1, doc: 'NT-Xent temperature' },
     ...PROJECTOR_OPTIONS,
   ],

@@ -5,7 +5,10 @@ describe('warmupCosine', () => {
   it('follows the closed form: linear warmup, then cosine to finalLr', () => {
     const baseLr = 0.4;
     const finalLr = 0.01;
-    const s = warmupCosine({ baseLr, warmupSteps: 4, finalLr })({ totalSteps: 14, stepsPerEpoch: 7 });
+    const s = warmupCosine({ baseLr, warmupSteps: 4, finalLr })({
+      totalSteps: 14,
+      stepsPerEpoch: 7,
+    });
     // warmup: 0.1, 0.2, 0.3, 0.4
     [0.1, 0.2, 0.3, 0.4].forEach((want, step) => expect(s(step)).toBeCloseTo(want, 12));
     // cosine over 10 steps: t = (step-4)/10
@@ -31,7 +34,10 @@ describe('warmupCosine', () => {
       totalSteps: 40,
       stepsPerEpoch: 4,
     });
-    const bySteps = warmupCosine({ baseLr: 1, warmupSteps: 6 })({ totalSteps: 40, stepsPerEpoch: 4 });
+    const bySteps = warmupCosine({ baseLr: 1, warmupSteps: 6 })({
+      totalSteps: 40,
+      stepsPerEpoch: 4,
+    });
     for (let step = 0; step < 40; step++) expect(byEpochs(step)).toBe(bySteps(step));
     expect(byEpochs(5)).toBe(1);
     const long = warmupCosine({ baseLr: 1, warmupSteps: 10 })({ totalSteps: 4, stepsPerEpoch: 4 });

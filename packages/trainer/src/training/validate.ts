@@ -20,7 +20,12 @@ export function checkPretrainOptions(o: {
   seed?: number;
 }): void {
   const m = o.method as { prepare?: unknown; forward?: unknown; loss?: unknown } | undefined;
-  if (!m || typeof m.prepare !== 'function' || typeof m.forward !== 'function' || typeof m.loss !== 'function')
+  if (
+    !m ||
+    typeof m.prepare !== 'function' ||
+    typeof m.forward !== 'function' ||
+    typeof m.loss !== 'function'
+  )
     throw new Error('pretrain: method must be a Method object (prepare, forward, loss)');
   if (!o.encoder || typeof (o.encoder as { apply?: unknown }).apply !== 'function')
     throw new Error('pretrain: encoder must be a tfjs-layers model');
