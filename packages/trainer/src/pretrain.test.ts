@@ -23,7 +23,7 @@ function probeMethod(nanFrom = Infinity): AnyMethod & { batches: number[][] } {
       encoder = enc;
     },
     trainableVariables: () => trainableVariables(encoder),
-    prepare(batch, ctx) {
+    prepare(batch) {
       const images = batchImages('probe', batch);
       batches.push(Array.from(tf.tidy(() => tf.sum(images, [1, 2, 3])).dataSync()));
       return { images: tf.clone(images) };

@@ -17,7 +17,6 @@ import { defaultCheckpointIO, resumeRun, type StartPoint } from './training/resu
  * Options of {@link pretrain}. (The type parameter is unused; it is kept so
  * that code written for the tensor-batch `PretrainOptions<B>` still compiles.)
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface PretrainOptions<_B = unknown> {
   /** The method: `simclr()`, `moco()`, `byol()`, `simsiam()`, `barlowTwins()`, `vicreg()`, `dino()`, `nnclr()`, `mlm()`. */
   method: AnyMethod;
