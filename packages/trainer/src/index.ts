@@ -36,7 +36,7 @@ export { barlowTwins, type BarlowTwinsOptions } from './methods/barlow-twins';
 export { vicreg, type VicregOptions } from './methods/vicreg';
 export { dino, dinoTeacherTemperature, type DinoOptions } from './methods/dino';
 export { nnclr, type NnclrOptions } from './methods/nnclr';
-export { mlm, type MlmOptions, type MlmTokenInfo } from './methods/mlm';
+export { mlm, type MlmOptions, type MlmTokenInfo, type MlmMethod } from './methods/mlm';
 export { defaultAugment, imageViews, batchImages } from './methods/views';
 export { cloneModel, emaUpdate } from './methods/momentum-model';
 export { lars, Lars, type LarsOptions } from './optimizers/lars';

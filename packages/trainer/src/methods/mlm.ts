@@ -64,6 +64,12 @@ function tokenBatch(batch: Batch): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
   return { ids: ids as tf.Tensor2D, mask: mask as tf.Tensor2D };
 }
 
+/** The MLM method, plus its head (for held-out evaluation after pretraining). */
+export type MlmMethod = Method<MlmViews, MlmOutputs> & {
+  /** The tied MLM head built by `build()` (owned by the method: freed by its `dispose()`). */
+  head(): MlmHead;
+};
+
 /**
  * Masked language modeling (BERT, Devlin et al. 2019) as a `pretrain()` method.
  * Each batch is `{ inputIds, attentionMask }` (`[B, T]` each, as
@@ -85,7 +91,7 @@ function tokenBatch(batch: Batch): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
  * await pretrain({ method: mlm({ tokenizer: tok }), encoder, data, epochs: 3, batchSize: 32 });
  * ```
  */
-export function mlm(opts: MlmOptions): Method<MlmViews, MlmOutputs> {
+export function mlm(opts: MlmOptions): MlmMethod {
   const tok = opts?.tokenizer;
   if (!tok || !Number.isInteger(tok.vocabSize) || !Array.isArray(tok.specialTokenIds)) {
     throw new Error(
@@ -104,7 +110,7 @@ export function mlm(opts: MlmOptions): Method<MlmViews, MlmOutputs> {
   }
   // the head is not a LayersModel: its variables are listed (and saved, disposed) by name
   let head: MlmHead | undefined;
-  return defineMethod<{ variables: Record<string, tf.Variable> }, MlmViews, MlmOutputs>({
+  const method = defineMethod<{ variables: Record<string, tf.Variable> }, MlmViews, MlmOutputs>({
     name: 'mlm',
     inputKey: 'inputIds',
     build(enc, ctx) {
@@ -157,6 +163,12 @@ export function mlm(opts: MlmOptions): Method<MlmViews, MlmOutputs> {
         ctx.record('perplexity', tf.exp(loss) as tf.Scalar);
         return { loss };
       });
+    },
+  });
+  return Object.assign(method, {
+    head(): MlmHead {
+      if (!head) throw new Error(`${FN}: call build() first (pretrain does)`);
+      return head;
     },
   });
 }
