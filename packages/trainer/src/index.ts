@@ -70,6 +70,7 @@ export {
   fineTune,
   type SelectLabelledOptions,
   type EmbedOptions,
+  type EmbedInputs,
   type KnnOptions,
   type LinearProbeOptions,
   type LinearProbeResult,
