@@ -26,7 +26,20 @@ function slice(
   start: number,
   size: number,
 ): tf.Tensor | tf.Tensor[] {
-  const rows = (t: tf.Tensor) => tf.slice(t, start, size);
+  return modelInput(fn, encoder, inputs, (t) => tf.slice(t, start, size));
+}
+
+/**
+ * `rows(t)` of each tensor of `inputs` (e.g. a gather of a batch), as the
+ * model's input: one tensor, or an array in the model's input order, named
+ * inputs matched by name (`inputIds` feeds `input_ids`).
+ */
+export function modelInput(
+  fn: string,
+  encoder: tfl.LayersModel,
+  inputs: EmbedInputs,
+  rows: (t: tf.Tensor) => tf.Tensor,
+): tf.Tensor | tf.Tensor[] {
   if (inputs instanceof tf.Tensor) return rows(inputs);
   const names = encoder.inputs.map((i) => i.name);
   if (names.length === 1 && Object.keys(inputs).length === 1) return rows(Object.values(inputs)[0]);
@@ -41,10 +54,15 @@ function slice(
   });
 }
 
+/** The index of the model's attention-mask input (`attention_mask`), or -1. */
+export function maskInputIndex(encoder: tfl.LayersModel): number {
+  return encoder.inputs.findIndex((input) => key(input.name).startsWith('attentionmask'));
+}
+
 /** The attention mask among named inputs, if any (`attentionMask` / `attention_mask`). */
 function maskOf(x: tf.Tensor | tf.Tensor[], encoder: tfl.LayersModel): tf.Tensor | undefined {
   if (!Array.isArray(x)) return undefined;
-  const i = encoder.inputs.findIndex((input) => key(input.name).startsWith('attentionmask'));
+  const i = maskInputIndex(encoder);
   return i >= 0 ? x[i] : undefined;
 }
 
