@@ -8,10 +8,9 @@ import {
   type MlmHead,
   mlmTokenLosses,
   perplexity,
-  sequenceClassifier,
   type WordPieceTokenizer,
 } from '@ssl/mlm';
-import { mlm, pretrain, type ScheduleFactory } from '@ssl/trainer';
+import { fineTune as trainerFineTune, mlm, pretrain, type ScheduleFactory } from '@ssl/trainer';
 import type { StudyConfig } from './config';
 import type { Email } from './data';
 import { classificationScores } from './metrics';
@@ -46,23 +45,6 @@ export function encodeTexts(
     ids: tf.tensor2d(enc.ids, [texts.length, maxLength], 'int32'),
     mask: tf.tensor2d(enc.attentionMask, [texts.length, maxLength]),
   };
-}
-
-/** A seeded permutation of 0..n-1. */
-function permutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
 }
 
 /**
@@ -216,10 +198,11 @@ export function unigramEntropy(ids: tf.Tensor2D, specialTokenIds: number[]): num
 }
 
 /**
- * Fine-tunes `encoder` (+ mean pooling + a dense layer) on `train` for `steps` Adam
- * steps, then scores the test set. The encoder is modified in place.
+ * Fine-tunes a copy of `encoder` (+ masked mean pooling + a dense layer) on `train` with
+ * the trainer's `fineTune` for about `steps` Adam steps (whole epochs of `cfg.finetuneBatch`),
+ * then scores the test set. The caller's encoder is not changed (the caller disposes it).
  */
-export function fineTune(
+export async function fineTune(
   encoder: tfl.LayersModel,
   tok: WordPieceTokenizer,
   train: Email[],
@@ -227,57 +210,33 @@ export function fineTune(
   cfg: StudyConfig,
   steps: number,
   seed: number,
-): { accuracy: number; f1: number } {
-  const clf = sequenceClassifier({ encoder, numClasses: 2, pooling: 'mean', dropout: 0.1, seed });
+): Promise<{ accuracy: number; f1: number }> {
   const data = encodeTexts(
     tok,
     train.map((e) => e.text),
     cfg.maxLength,
   );
-  const y = tf.oneHot(
-    tf.tensor1d(
-      train.map((e) => e.label),
-      'int32',
-    ),
-    2,
+  const batchSize = Math.min(cfg.finetuneBatch, train.length);
+  const trainLabels = tf.tensor1d(
+    train.map((e) => e.label),
+    'int32',
   );
-  const opt = tf.train.adam(cfg.finetuneLr);
-  const n = train.length;
-  const B = Math.min(cfg.finetuneBatch, n);
-  let order = permutation(n, seed);
-  let cursor = 0;
-  for (let step = 0; step < steps; step++) {
-    if (cursor + B > n) {
-      order = permutation(n, seed * 1000 + step);
-      cursor = 0;
-    }
-    const idx = tf.tensor1d(order.slice(cursor, cursor + B), 'int32');
-    cursor += B;
-    const loss = opt.minimize(() => {
-      const logits = clf.apply([tf.gather(data.ids, idx), tf.gather(data.mask, idx)], {
-        training: true,
-      }) as tf.Tensor;
-      return tf.neg(
-        tf.mean(tf.sum(tf.mul(tf.gather(y, idx), tf.logSoftmax(logits)), -1)),
-      ) as tf.Scalar;
-    }, true);
-    tf.dispose([idx, loss as tf.Scalar]);
-  }
-  const pred: number[] = [];
-  const E = 100;
-  for (let i = 0; i < test.labels.length; i += E) {
-    const m = Math.min(E, test.labels.length - i);
-    const p = tf.tidy(() => {
-      const ids = tf.slice(test.ids, [i, 0], [m, -1]);
-      const mask = tf.slice(test.mask, [i, 0], [m, -1]);
-      return tf.argMax(clf.apply([ids, mask]) as tf.Tensor, -1).dataSync();
+  const testLabels = tf.tensor1d(test.labels, 'int32');
+  try {
+    const result = await trainerFineTune({
+      encoder,
+      train: { images: { inputIds: data.ids, attentionMask: data.mask }, labels: trainLabels },
+      test: { images: { inputIds: test.ids, attentionMask: test.mask }, labels: testLabels },
+      epochs: Math.max(1, Math.round((steps * batchSize) / train.length)),
+      batchSize,
+      lr: cfg.finetuneLr,
+      seed,
+      numClasses: 2,
     });
-    pred.push(...Array.from(p));
+    return classificationScores(result.predictions, test.labels);
+  } finally {
+    tf.dispose([data.ids, data.mask, trainLabels, testLabels]);
   }
-  tf.dispose([data.ids, data.mask, y]);
-  opt.dispose();
-  clf.dispose(); // also frees the encoder: callers pass a fresh copy
-  return classificationScores(pred, test.labels);
 }
 
 /**

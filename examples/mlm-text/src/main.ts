@@ -116,18 +116,20 @@ async function main(): Promise<void> {
       record({
         ...base,
         method: 'BERT from scratch',
-        ...fineTune(fresh, tok, train, testData, cfg, steps, seed),
+        ...(await fineTune(fresh, tok, train, testData, cfg, steps, seed)),
         seconds: (performance.now() - t) / 1000,
       });
+      fresh.dispose();
       t = performance.now();
       const warm = newEncoder(cfg, tok.vocabSize, 100 + seed);
       warm.setWeights(pretrained);
       record({
         ...base,
         method: 'BERT MLM-pretrained',
-        ...fineTune(warm, tok, train, testData, cfg, steps, seed),
+        ...(await fineTune(warm, tok, train, testData, cfg, steps, seed)),
         seconds: (performance.now() - t) / 1000,
       });
+      warm.dispose();
     }
   }
   tf.dispose([testData.ids, testData.mask, ...pretrained]);

@@ -83,6 +83,8 @@ export interface FineTuneResult {
   accuracy: number;
   /** Accuracy on the (un-augmented) train images. */
   trainAccuracy: number;
+  /** The predicted class of each test example (for other scores, e.g. F1). */
+  predictions: number[];
 }
 
 /**
@@ -234,7 +236,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     }
     if (!freezeBatchNorm && preciseBatchNorm)
       setPreciseBatchNorm(model, xTrain, order.slice(0, 512));
-    const score = (x: EmbedInputs, ys: number[]) =>
+    const score = (x: EmbedInputs, ys: number[], predictions?: number[]) =>
       batchedAccuracy(
         ys.length,
         ys,
@@ -244,8 +246,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
             modelInput(fn, model, x, (t) => tf.slice(t, start, size)),
             { training: false },
           ) as tf.Tensor,
+        predictions,
       );
-    return { accuracy: await score(xTest, testY), trainAccuracy: await score(xTrain, trainY) };
+    const predictions: number[] = [];
+    const accuracy = await score(xTest, testY, predictions);
+    return { accuracy, trainAccuracy: await score(xTrain, trainY), predictions };
   } finally {
     optimizer.dispose();
     yTrain.dispose();
