@@ -8,8 +8,7 @@ import { embed, exampleCount, type EmbedInputs } from './embed';
  * `[N, H, W, C]`, features `[N, D]`, or named tensors such as
  * `{ inputIds, attentionMask }` for a text encoder; mapped by an encoder, or
  * flattened to raw values when no encoder is given), and their integer class
- * labels `[N]`. (`images` is the field's historical name: it takes any inputs;
- * `fineTune` still needs images.)
+ * labels `[N]`. (`images` is the field's historical name: it takes any inputs.)
  */
 export interface LabelledSet {
   images: tf.Tensor4D | tf.Tensor2D | EmbedInputs;
