@@ -3,13 +3,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { transformerEncoder } from '@ssl/encoders';
 import {
   maskTokens,
+  maskedPositions,
   type MaskTokensOptions,
-  mlmLoss,
-  mlmModel,
+  type MlmHead,
+  mlmTokenLosses,
   perplexity,
-  sequenceClassifier,
   type WordPieceTokenizer,
 } from '@ssl/mlm';
+import { fineTune as trainerFineTune, mlm, pretrain, type ScheduleFactory } from '@ssl/trainer';
 import type { StudyConfig } from './config';
 import type { Email } from './data';
 import { classificationScores } from './metrics';
@@ -46,23 +47,6 @@ export function encodeTexts(
   };
 }
 
-/** A seeded permutation of 0..n-1. */
-function permutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
-}
-
 /**
  * BERT's schedule as a function of progress p in [0, 1]: linear warm-up to `peak` over
  * the first `warmup` fraction, then linear decay to 0 at p = 1.
@@ -76,8 +60,6 @@ export interface PretrainReport {
   steps: number;
   seconds: number;
   tokensPerSecond: number;
-  /** Why pretraining stopped: the step count or the wall-clock budget. */
-  stoppedBy: 'steps' | 'time';
   /** Loss, masked accuracy and perplexity of the last 20 steps (mean, training mode), and the loss curve every 10 steps. */
   finalLoss: number;
   finalMaskedAccuracy: number;
@@ -88,88 +70,77 @@ export interface PretrainReport {
   lossCurve: { step: number; loss: number; maskedAccuracy: number; lr: number }[];
 }
 
+/** BERT's schedule as a `pretrain()` schedule over a fixed budget of `steps`: {@link lrAt} of step / steps. */
+function bertSchedule(steps: number, peak: number, warmup: number): ScheduleFactory {
+  return () => (step) => lrAt(step / steps, peak, warmup);
+}
+
 /**
- * MLM pretraining of `encoder` on `data` (BERT masking with `cfg.maskProb`, 80-10-10,
- * tied head, the head evaluated at masked positions only), Adam with warm-up and
- * linear decay over progress = max(step / pretrainSteps, elapsed / pretrainMaxSeconds);
+ * MLM pretraining of `encoder` on `data` through `pretrain({ method: mlm(...) })` of
+ * @ssl/trainer (BERT masking with `cfg.maskProb`, 80-10-10, tied head evaluated at the
+ * masked positions only), Adam with warm-up and linear decay over a fixed budget of
+ * `cfg.pretrainSteps` steps (the same command gives the same numbers on any machine);
  * then the MLM loss on `heldOut` (fixed masks, no dropout).
  */
-export function pretrainMlm(
+export async function pretrainMlm(
   encoder: tfl.LayersModel,
   tok: WordPieceTokenizer,
   data: { ids: tf.Tensor2D; mask: tf.Tensor2D },
   heldOut: { ids: tf.Tensor2D; mask: tf.Tensor2D },
   cfg: StudyConfig,
   log: (line: string) => void,
-): PretrainReport {
-  const model = mlmModel({ encoder, seed: 7 });
-  const opt = tf.train.adam(cfg.pretrainLr, 0.9, 0.999, 1e-6);
-  const n = data.ids.shape[0];
-  const B = cfg.pretrainBatch;
-  const masking = {
+): Promise<PretrainReport> {
+  const method = mlm({ tokenizer: tok, maskProb: cfg.maskProb });
+  const optimizer = tf.train.adam(cfg.pretrainLr, 0.9, 0.999, 1e-6);
+  const stepsPerEpoch = Math.floor(data.ids.shape[0] / cfg.pretrainBatch);
+  const epochs = Math.ceil(cfg.pretrainSteps / stepsPerEpoch);
+  const tokensPerExample = tf.tidy(() => tf.mean(tf.sum(data.mask, 1)).dataSync()[0]);
+  const curve: PretrainReport['lossCurve'] = [];
+  const recent: { loss: number; acc: number }[] = [];
+  const result = await pretrain({
+    method,
+    encoder,
+    data: { inputIds: data.ids, attentionMask: data.mask },
+    epochs,
+    batchSize: cfg.pretrainBatch,
+    optimizer,
+    schedule: bertSchedule(cfg.pretrainSteps, cfg.pretrainLr, cfg.pretrainWarmup),
+    seed: 0,
+    callbacks: [
+      {
+        onStepEnd(l, control) {
+          const acc = l.metrics.maskedAccuracy;
+          recent.push({ loss: l.loss, acc });
+          if (recent.length > 20) recent.shift();
+          if (l.step % 10 === 0)
+            curve.push({ step: l.step, loss: l.loss, maskedAccuracy: acc, lr: l.lr });
+          if (l.step % 50 === 0) {
+            log(
+              `pretrain step ${l.step}/${cfg.pretrainSteps}  loss ${l.loss.toFixed(3)}  masked acc ${acc.toFixed(3)}  lr ${l.lr.toExponential(2)}  ${l.elapsedSec.toFixed(0)}s`,
+            );
+          }
+          if (l.step + 1 >= cfg.pretrainSteps) control.stop('step budget reached');
+        },
+      },
+    ],
+  });
+  optimizer.dispose();
+  if (result.stopReason && result.stopReason !== 'step budget reached') {
+    throw new Error(`pretraining stopped: ${result.stopReason}`);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const finalLoss = mean(recent.map((r) => r.loss));
+  const held = heldOutMlm(encoder, method.head(), heldOut, {
     maskTokenId: tok.maskTokenId,
     vocabSize: tok.vocabSize,
     specialTokenIds: tok.specialTokenIds,
     maskProb: cfg.maskProb,
-  };
-  let order = permutation(n, 0);
-  let cursor = 0;
-  const curve: PretrainReport['lossCurve'] = [];
-  const recent: { loss: number; acc: number }[] = [];
-  const t0 = performance.now();
-  let step = 0;
-  let tokens = 0;
-  let stoppedBy: PretrainReport['stoppedBy'] = 'steps';
-  for (; step < cfg.pretrainSteps; step++) {
-    const elapsed = (performance.now() - t0) / 1000;
-    const progress = Math.max(step / cfg.pretrainSteps, elapsed / cfg.pretrainMaxSeconds);
-    if (progress >= 1) {
-      stoppedBy = 'time';
-      log(`pretraining: wall-clock budget of ${cfg.pretrainMaxSeconds}s reached at step ${step}`);
-      break;
-    }
-    if (cursor + B > n) {
-      order = permutation(n, step + 1);
-      cursor = 0;
-    }
-    const idx = tf.tensor1d(order.slice(cursor, cursor + B), 'int32');
-    cursor += B;
-    const ids = tf.gather(data.ids, idx) as tf.Tensor2D;
-    const mask = tf.gather(data.mask, idx) as tf.Tensor2D;
-    tokens += tf.sum(mask).dataSync()[0];
-    const { inputIds, labels } = maskTokens(ids, { ...masking, seed: 1000 + step });
-    const lr = lrAt(progress, cfg.pretrainLr, cfg.pretrainWarmup);
-    (opt as unknown as { learningRate: number }).learningRate = lr;
-    let acc = 0;
-    const loss = opt.minimize(() => {
-      const out = mlmLoss(model, { inputIds, attentionMask: mask, labels, training: true });
-      acc = out.accuracy.dataSync()[0];
-      return out.loss;
-    }, true) as tf.Scalar;
-    const l = loss.dataSync()[0];
-    tf.dispose([idx, ids, mask, inputIds, labels, loss]);
-    recent.push({ loss: l, acc });
-    if (recent.length > 20) recent.shift();
-    if (step % 10 === 0) curve.push({ step, loss: l, maskedAccuracy: acc, lr });
-    if (step % 50 === 0) {
-      log(
-        `pretrain step ${step}/${cfg.pretrainSteps}  loss ${l.toFixed(3)}  masked acc ${acc.toFixed(3)}  lr ${lr.toExponential(2)}  ${elapsed.toFixed(0)}s`,
-      );
-    }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const finalLoss = mean(recent.map((r) => r.loss));
-  opt.dispose();
-  const held = heldOutMlm(model, heldOut, masking);
-  // Free the head's own weights (the encoder's stay: they are what we keep).
-  for (const name of ['mlm_transform', 'mlm_layer_norm', 'mlm_output'])
-    model.getLayer(name).weights.forEach((w) => w.dispose());
+  });
+  method.dispose(); // frees the head; the encoder stays
   return {
-    steps: step,
-    seconds,
-    tokensPerSecond: tokens / seconds,
-    stoppedBy,
+    steps: result.steps,
+    seconds: result.seconds,
+    tokensPerSecond: result.imagesPerSec * tokensPerExample,
     finalLoss,
     finalMaskedAccuracy: mean(recent.map((r) => r.acc)),
     finalPerplexity: perplexity(finalLoss),
@@ -181,7 +152,8 @@ export function pretrainMlm(
 
 /** Mean MLM loss and masked accuracy over `data` in batches of 100, masks seeded (same for every run), no dropout. */
 function heldOutMlm(
-  model: tfl.LayersModel,
+  encoder: tfl.LayersModel,
+  head: MlmHead,
   data: { ids: tf.Tensor2D; mask: tf.Tensor2D },
   masking: Omit<MaskTokensOptions, 'seed'>,
 ): { loss: number; accuracy: number } {
@@ -191,15 +163,17 @@ function heldOutMlm(
   const n = data.ids.shape[0];
   for (let i = 0; i < n; i += 100) {
     const m = Math.min(100, n - i);
-    const ids = tf.slice(data.ids, [i, 0], [m, -1]);
-    const mask = tf.slice(data.mask, [i, 0], [m, -1]);
-    const { inputIds, labels } = maskTokens(ids, { ...masking, seed: 99 + i });
-    const k = tf.tidy(() => tf.sum(tf.cast(tf.notEqual(labels, -100), 'float32'))).dataSync()[0];
-    const out = mlmLoss(model, { inputIds, attentionMask: mask, labels, training: false });
-    lossSum += out.loss.dataSync()[0] * k;
-    accSum += out.accuracy.dataSync()[0] * k;
+    const [loss, correct, k] = tf.tidy(() => {
+      const ids = tf.slice(data.ids, [i, 0], [m, -1]) as tf.Tensor2D;
+      const mask = tf.slice(data.mask, [i, 0], [m, -1]);
+      const { inputIds, labels } = maskTokens(ids, { ...masking, seed: 99 + i });
+      const hidden = encoder.apply([inputIds, mask], { training: false }) as tf.Tensor3D;
+      const { nll, correct: hit } = mlmTokenLosses(head, hidden, maskedPositions(labels), false);
+      return [tf.sum(nll).dataSync()[0], tf.sum(hit).dataSync()[0], nll.shape[0]];
+    });
+    lossSum += loss;
+    accSum += correct;
     count += k;
-    tf.dispose([ids, mask, inputIds, labels, out.loss, out.accuracy]);
   }
   return { loss: lossSum / Math.max(1, count), accuracy: accSum / Math.max(1, count) };
 }
@@ -224,10 +198,11 @@ export function unigramEntropy(ids: tf.Tensor2D, specialTokenIds: number[]): num
 }
 
 /**
- * Fine-tunes `encoder` (+ mean pooling + a dense layer) on `train` for `steps` Adam
- * steps, then scores the test set. The encoder is modified in place.
+ * Fine-tunes a copy of `encoder` (+ masked mean pooling + a dense layer) on `train` with
+ * the trainer's `fineTune` for about `steps` Adam steps (whole epochs of `cfg.finetuneBatch`),
+ * then scores the test set. The caller's encoder is not changed (the caller disposes it).
  */
-export function fineTune(
+export async function fineTune(
   encoder: tfl.LayersModel,
   tok: WordPieceTokenizer,
   train: Email[],
@@ -235,57 +210,33 @@ export function fineTune(
   cfg: StudyConfig,
   steps: number,
   seed: number,
-): { accuracy: number; f1: number } {
-  const clf = sequenceClassifier({ encoder, numClasses: 2, pooling: 'mean', dropout: 0.1, seed });
+): Promise<{ accuracy: number; f1: number }> {
   const data = encodeTexts(
     tok,
     train.map((e) => e.text),
     cfg.maxLength,
   );
-  const y = tf.oneHot(
-    tf.tensor1d(
-      train.map((e) => e.label),
-      'int32',
-    ),
-    2,
+  const batchSize = Math.min(cfg.finetuneBatch, train.length);
+  const trainLabels = tf.tensor1d(
+    train.map((e) => e.label),
+    'int32',
   );
-  const opt = tf.train.adam(cfg.finetuneLr);
-  const n = train.length;
-  const B = Math.min(cfg.finetuneBatch, n);
-  let order = permutation(n, seed);
-  let cursor = 0;
-  for (let step = 0; step < steps; step++) {
-    if (cursor + B > n) {
-      order = permutation(n, seed * 1000 + step);
-      cursor = 0;
-    }
-    const idx = tf.tensor1d(order.slice(cursor, cursor + B), 'int32');
-    cursor += B;
-    const loss = opt.minimize(() => {
-      const logits = clf.apply([tf.gather(data.ids, idx), tf.gather(data.mask, idx)], {
-        training: true,
-      }) as tf.Tensor;
-      return tf.neg(
-        tf.mean(tf.sum(tf.mul(tf.gather(y, idx), tf.logSoftmax(logits)), -1)),
-      ) as tf.Scalar;
-    }, true);
-    tf.dispose([idx, loss as tf.Scalar]);
-  }
-  const pred: number[] = [];
-  const E = 100;
-  for (let i = 0; i < test.labels.length; i += E) {
-    const m = Math.min(E, test.labels.length - i);
-    const p = tf.tidy(() => {
-      const ids = tf.slice(test.ids, [i, 0], [m, -1]);
-      const mask = tf.slice(test.mask, [i, 0], [m, -1]);
-      return tf.argMax(clf.apply([ids, mask]) as tf.Tensor, -1).dataSync();
+  const testLabels = tf.tensor1d(test.labels, 'int32');
+  try {
+    const result = await trainerFineTune({
+      encoder,
+      train: { images: { inputIds: data.ids, attentionMask: data.mask }, labels: trainLabels },
+      test: { images: { inputIds: test.ids, attentionMask: test.mask }, labels: testLabels },
+      epochs: Math.max(1, Math.round((steps * batchSize) / train.length)),
+      batchSize,
+      lr: cfg.finetuneLr,
+      seed,
+      numClasses: 2,
     });
-    pred.push(...Array.from(p));
+    return classificationScores(result.predictions, test.labels);
+  } finally {
+    tf.dispose([data.ids, data.mask, trainLabels, testLabels]);
   }
-  tf.dispose([data.ids, data.mask, y]);
-  opt.dispose();
-  clf.dispose(); // also frees the encoder: callers pass a fresh copy
-  return classificationScores(pred, test.labels);
 }
 
 /**

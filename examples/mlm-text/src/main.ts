@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   log(
     `pretraining a ${cfg.numLayers}-layer BERT (d=${cfg.dModel}, ${cfg.numHeads} heads, ffn ${cfg.ffnDim}, T=${cfg.maxLength}, ${encoder.countParams()} parameters), mask ${cfg.maskProb}, peak lr ${cfg.pretrainLr}`,
   );
-  const pre = pretrainMlm(encoder, tok, corpus, testData, cfg, log);
+  const pre = await pretrainMlm(encoder, tok, corpus, testData, cfg, log);
   log(
     `pretrained ${pre.steps} steps in ${pre.seconds.toFixed(0)}s: loss ${pre.finalLoss.toFixed(3)}, masked acc ${pre.finalMaskedAccuracy.toFixed(3)}, perplexity ${pre.finalPerplexity.toFixed(1)}; held-out loss ${pre.heldOutLoss.toFixed(3)}, masked acc ${pre.heldOutMaskedAccuracy.toFixed(3)} (unigram entropy ${entropy.toFixed(3)})`,
   );
@@ -117,18 +117,20 @@ async function main(): Promise<void> {
       record({
         ...base,
         method: 'BERT from scratch',
-        ...fineTune(fresh, tok, train, testData, cfg, steps, seed),
+        ...(await fineTune(fresh, tok, train, testData, cfg, steps, seed)),
         seconds: (performance.now() - t) / 1000,
       });
+      fresh.dispose();
       t = performance.now();
       const warm = newEncoder(cfg, tok.vocabSize, 100 + seed);
       warm.setWeights(pretrained);
       record({
         ...base,
         method: 'BERT MLM-pretrained',
-        ...fineTune(warm, tok, train, testData, cfg, steps, seed),
+        ...(await fineTune(warm, tok, train, testData, cfg, steps, seed)),
         seconds: (performance.now() - t) / 1000,
       });
+      warm.dispose();
     }
   }
   tf.dispose([testData.ids, testData.mask, ...pretrained]);
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
     '',
     `Majority class (ham) on the test set: ${(100 * majority).toFixed(1)}%.`,
     `Pretraining: ${pre.steps} steps of ${cfg.pretrainBatch} emails × ${cfg.maxLength} tokens in ${pre.seconds.toFixed(0)} s on the ${backend} backend ` +
-      `(${pre.tokensPerSecond.toFixed(0)} tokens/s, stopped by ${pre.stoppedBy}), final MLM loss ${pre.finalLoss.toFixed(2)} nats, masked-token accuracy ${(100 * pre.finalMaskedAccuracy).toFixed(1)}%, perplexity ${pre.finalPerplexity.toFixed(1)}; ` +
+      `(${pre.tokensPerSecond.toFixed(0)} tokens/s, a fixed budget of ${cfg.pretrainSteps} steps), final MLM loss ${pre.finalLoss.toFixed(2)} nats, masked-token accuracy ${(100 * pre.finalMaskedAccuracy).toFixed(1)}%, perplexity ${pre.finalPerplexity.toFixed(1)}; ` +
       `on the held-out test emails ${pre.heldOutLoss.toFixed(2)} nats, masked accuracy ${(100 * pre.heldOutMaskedAccuracy).toFixed(1)}%. ` +
       `Unigram-entropy baseline (context ignored): ${entropy.toFixed(2)} nats (perplexity ${Math.exp(entropy).toFixed(0)}). ` +
       `Mean cosine between the pooled representations of different test emails: pretrained ${cosine.pretrained.toFixed(3)}, fresh encoder ${cosine.scratch.toFixed(3)}.`,

@@ -14,9 +14,7 @@ import {
   linearProbe,
   pretrain,
   selectLabelled,
-  simclr,
-  vicreg,
-  byol,
+  createMethod,
   warmupCosine,
   type BatchAugment,
 } from '@ssl/trainer';
@@ -213,14 +211,11 @@ export async function runStudy({
   for (const [m, pc] of config.pretrain.entries()) {
     progress.begin(`pretrain ${pc.method}`);
     const encoder = newEncoder(0);
-    const stepsPerEpoch = Math.floor(nPretrain / pc.batchSize);
-    const totalSteps = pc.epochs * stepsPerEpoch;
-    const method =
-      pc.method === 'simclr'
-        ? simclr({ temperature: pc.temperature, augment: augmentOp })
-        : pc.method === 'vicreg'
-          ? vicreg({ augment: augmentOp })
-          : byol({ augment: augmentOp });
+    // any registered method; the study adds only its augmentation (and SimCLR's temperature)
+    const method = createMethod(pc.method, {
+      augment: augmentOp,
+      ...(pc.temperature !== undefined ? { temperature: pc.temperature } : {}),
+    });
     const optimizer = tf.train.adam(pc.lr);
     let lastLoss = NaN;
     const cpu0 = process.cpuUsage();
@@ -231,11 +226,7 @@ export async function runStudy({
       epochs: pc.epochs,
       batchSize: pc.batchSize,
       optimizer,
-      schedule: warmupCosine({
-        baseLr: pc.lr,
-        warmupSteps: Math.min(pc.warmupSteps, totalSteps),
-        totalSteps,
-      }),
+      schedule: warmupCosine({ baseLr: pc.lr, warmupSteps: pc.warmupSteps }),
       seed: 1,
       callbacks: [
         metricsLog(path.join(outDir, `metrics-${pc.method}.jsonl`)),

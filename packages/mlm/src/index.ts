@@ -19,3 +19,10 @@ export { sequenceClassifier, type SequenceClassifierOptions } from './sequence-c
 export { SequencePooling, type SequencePoolingArgs } from './sequence-pooling';
 export { maskedAccuracy, perplexity } from './metrics';
 export { mlmLoss, type MlmLossInputs } from './mlm-loss';
+export {
+  MlmHead,
+  maskedPositions,
+  mlmTokenLosses,
+  type MlmHeadOptions,
+  type MaskedPositions,
+} from './mlm-head';

@@ -2,8 +2,31 @@
 
 // --- pretraining, methods, optimizers, schedules, callbacks (owned by the trainer core) ---
 export { pretrain, type PretrainOptions, type PretrainResult, type StepRecord } from './pretrain';
-export { type PretrainData } from './batches';
-export type { Method, MethodState, BuildContext, StepContext } from './methods/method';
+export { type PretrainData, type ExampleDataset } from './batches';
+export type {
+  Method,
+  AnyMethod,
+  Batch,
+  Tensors,
+  LossResult,
+  MethodState,
+  BuildContext,
+  StepContext,
+} from './methods/method';
+export {
+  defineMethod,
+  type MethodParts,
+  type MethodSpec,
+  type Built,
+} from './methods/define-method';
+export {
+  METHOD_REGISTRY,
+  METHOD_NAMES,
+  methodEntry,
+  createMethod,
+  parseMethodOptions,
+} from './methods/registry';
+export type { MethodEntry, OptionSpec } from './methods/method-entry';
 export type { ViewOptions, ProjectorOptions } from './methods/options';
 export { simclr, type SimclrOptions } from './methods/simclr';
 export { moco, type MocoOptions } from './methods/moco';
@@ -11,13 +34,20 @@ export { byol, byolMomentum, type ByolOptions } from './methods/byol';
 export { simsiam, type SimsiamOptions } from './methods/simsiam';
 export { barlowTwins, type BarlowTwinsOptions } from './methods/barlow-twins';
 export { vicreg, type VicregOptions } from './methods/vicreg';
-export { mlm, type MlmOptions, type MlmTokenInfo } from './methods/mlm';
-export { defaultAugment } from './methods/views';
+export { dino, dinoTeacherTemperature, type DinoOptions } from './methods/dino';
+export { nnclr, type NnclrOptions } from './methods/nnclr';
+export { mlm, type MlmOptions, type MlmTokenInfo, type MlmMethod } from './methods/mlm';
+export { defaultAugment, imageViews, batchImages } from './methods/views';
 export { cloneModel, emaUpdate } from './methods/momentum-model';
 export { lars, Lars, type LarsOptions } from './optimizers/lars';
 export { setLearningRate, getLearningRate } from './optimizers/learning-rate';
 export { warmupCosine, type WarmupCosineOptions } from './schedules/warmup-cosine';
-export type { Schedule } from './schedules/schedule';
+export {
+  constantLr,
+  type Schedule,
+  type ScheduleFactory,
+  type RunLength,
+} from './schedules/schedule';
 export type {
   Callback,
   StepLogs,
@@ -25,7 +55,9 @@ export type {
   TrainBeginInfo,
   TrainEndInfo,
   TrainControl,
+  RunAccess,
 } from './callbacks/callback';
+export { checkpointCallback, type CheckpointCallbackOptions } from './callbacks/checkpoint';
 export { stopOnNaN } from './callbacks/stop-on-nan';
 export {
   finiteGuard,
@@ -45,6 +77,7 @@ export {
   fineTune,
   type SelectLabelledOptions,
   type EmbedOptions,
+  type EmbedInputs,
   type KnnOptions,
   type LinearProbeOptions,
   type LinearProbeResult,

@@ -23,3 +23,4 @@ export {
   type Values,
 } from './cli/command-line';
 export { writeExport, readExport, configPath, type WriteExportOptions } from './export/files';
+export { checkpoint, type CheckpointOptions } from './callbacks/node-checkpoint';

@@ -3,7 +3,8 @@ import * as tfd from '@tensorflow/tfjs-data';
 import { describeBackends } from '@ssl/test-utils';
 import { pretrain } from './pretrain';
 import { simclr } from './methods/simclr';
-import type { Method } from './methods/method';
+import type { AnyMethod } from './methods/method';
+import { batchImages } from './methods/views';
 import { warmupCosine } from './schedules/warmup-cosine';
 import { noiseAugment, tinyEncoder, tinyImages } from './testing/fixtures';
 import { trainableVariables } from './methods/model-state';
@@ -11,24 +12,28 @@ import { trainableVariables } from './methods/model-state';
 const small = () => simclr({ projectionDim: 8, hiddenDim: 16, augment: noiseAugment });
 
 /** A method whose loss is mean(encoder(x)^2) * factor(step): NaN from a given step on. */
-function probeMethod(nanFrom = Infinity): Method<tf.Tensor4D> & { batches: number[][] } {
+function probeMethod(nanFrom = Infinity): AnyMethod & { batches: number[][] } {
   let encoder: import('@tensorflow/tfjs-layers').LayersModel;
   const batches: number[][] = [];
   return {
     name: 'probe',
+    inputKey: 'images',
     batches,
     build(enc) {
       encoder = enc;
     },
     trainableVariables: () => trainableVariables(encoder),
-    loss(batch, ctx) {
-      batches.push(Array.from(tf.tidy(() => tf.sum(batch, [1, 2, 3])).dataSync()));
+    prepare(batch) {
+      const images = batchImages('probe', batch);
+      batches.push(Array.from(tf.tidy(() => tf.sum(images, [1, 2, 3])).dataSync()));
+      return { images: tf.clone(images) };
+    },
+    forward: ({ images }) => ({ y: encoder.apply(images, { training: true }) as tf.Tensor }),
+    loss({ y }, ctx) {
       ctx.record('twice', tf.scalar(ctx.step * 2));
       return tf.tidy(() => {
-        const l = tf.mean(
-          tf.square(encoder.apply(batch, { training: true }) as tf.Tensor),
-        ) as tf.Scalar;
-        return ctx.step >= nanFrom ? (tf.mul(l, NaN) as tf.Scalar) : l;
+        const l = tf.mean(tf.square(y)) as tf.Scalar;
+        return { loss: ctx.step >= nanFrom ? (tf.mul(l, NaN) as tf.Scalar) : l };
       });
     },
     metrics: (ctx) => ({ plusOne: ctx.step + 1 }),
@@ -95,7 +100,8 @@ describeBackends(
       const ds = tfd.array(list);
       const method = probeMethod();
       const encoder = tinyEncoder(1);
-      const schedule = warmupCosine({ baseLr: 0.1, warmupSteps: 2, totalSteps: 4 });
+      const schedule = warmupCosine({ baseLr: 0.1, warmupSteps: 2 });
+      const lrs = schedule({ totalSteps: 4, stepsPerEpoch: 2 });
       const r = await pretrain({
         method,
         encoder,
@@ -106,7 +112,7 @@ describeBackends(
         schedule,
       });
       expect(r.history).toHaveLength(4); // 8 examples / 4 = 2 steps per epoch
-      expect(r.history.map((h) => h.lr)).toEqual([0, 1, 2, 3].map(schedule));
+      expect(r.history.map((h) => h.lr)).toEqual([0, 1, 2, 3].map(lrs));
       expect(r.history[3].metrics).toEqual({ twice: 6, plusOne: 4 });
       encoder.dispose();
       tf.dispose(list.flatMap((e) => [e.image, e.label]));

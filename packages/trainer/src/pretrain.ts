@@ -1,30 +1,37 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { createRng } from '@ssl/augment';
-import type { Method, StepContext } from './methods/method';
+import type { AnyMethod } from './methods/method';
 import { batchSource, type PretrainData } from './batches';
-import type { Callback, EpochLogs, StepLogs, TrainControl } from './callbacks/callback';
+import type { Callback, EpochLogs, TrainControl } from './callbacks/callback';
 import { stopOnNaN as stopOnNaNCallback } from './callbacks/stop-on-nan';
-import type { Schedule } from './schedules/schedule';
+import { checkpointCallback } from './callbacks/checkpoint';
+import type { Schedule, ScheduleFactory } from './schedules/schedule';
 import { getLearningRate, setLearningRate } from './optimizers/learning-rate';
 import type { CheckpointIO, RunState } from './checkpoint-io';
+import { runStep } from './training/step';
+import { checkPretrainOptions } from './training/validate';
+import { defaultCheckpointIO, resumeRun, type StartPoint } from './training/resume';
 import { finiteGuard, uniformLoss } from './guards/finite-guard';
-import { checkResume, describeData, epochsReached } from './guards/resume-check';
+import { describeData, type RunIdentity } from './guards/resume-check';
 
-/** Options of {@link pretrain}. */
-export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
-  /** The method: `simclr()`, `moco()`, `byol()`, `simsiam()`, `barlowTwins()`, `vicreg()`, MLM. */
-  method: Method<B>;
-  /** The encoder to train (in place): a tfjs-layers model `[B, ...input] -> [B, D]`. */
+/**
+ * Options of {@link pretrain}. (The type parameter is unused; it is kept so
+ * that code written for the tensor-batch `PretrainOptions<B>` still compiles.)
+ */
+export interface PretrainOptions<_B = unknown> {
+  /** The method: `simclr()`, `moco()`, `byol()`, `simsiam()`, `barlowTwins()`, `vicreg()`, `dino()`, `nnclr()`, `mlm()`. */
+  method: AnyMethod;
+  /** The encoder to train (in place): a tfjs-layers model `[B, ...input] -> [B, D]` (`[B, T, D]` for MLM). */
   encoder: LayersModel;
-  /** Images `[N, H, W, C]` in [0,1], token ids `[N, L]`, or a dataset of examples (see {@link PretrainData}). */
+  /** Tensors, an object of tensors, a dataset of examples or a per-epoch dataset factory (see {@link PretrainData}). */
   data: PretrainData;
   epochs: number;
   batchSize: number;
   /** Any tfjs optimizer, or `lars()`. Default `tf.train.adam(1e-3)` (created and disposed by the run). */
   optimizer?: tf.Optimizer;
-  /** Learning rate per global step (e.g. `warmupCosine`); default: the optimizer's own rate, unchanged. */
-  schedule?: Schedule;
+  /** Learning rate per global step, resolved with the run's length (e.g. `warmupCosine({ baseLr, warmupEpochs })`); default: the optimizer's own rate. */
+  schedule?: ScheduleFactory;
   callbacks?: Callback[];
   /** Seeds batch order and augmentations. Default 0. */
   seed?: number;
@@ -33,19 +40,16 @@ export interface PretrainOptions<B extends tf.Tensor = tf.Tensor> {
   /** Cap on steps per epoch (default: every full batch; a last partial batch is dropped). */
   stepsPerEpoch?: number;
   /**
-   * Node only (or with `checkpointIO`): write a checkpoint here every
-   * `checkpointEvery` epochs and after the last one (see `@ssl/trainer/node`).
+   * Shorthand for the checkpoint callback (`checkpoint({ dir })` from
+   * `@ssl/trainer/node`): write a checkpoint here every `checkpointEvery`
+   * epochs and after the last one, and resume from it with `resume`.
    */
   checkpointDir?: string;
   /** Epochs between checkpoints. Default 1. */
   checkpointEvery?: number;
   /** Continue from the checkpoint in `checkpointDir` when there is one (else start fresh). Default false. */
   resume?: boolean;
-  /**
-   * Stop at the first NaN/infinite loss, or NaN/infinite weight, method tensor
-   * or optimizer slot after an update, with a message naming the step and the
-   * tensor (`finiteGuard`); no checkpoint is written after such a step. Default true.
-   */
+  /** Stop at the first NaN/infinite loss with a message. Default true. */
   stopOnNaN?: boolean;
   /** Checkpoint storage; default: `nodeCheckpointIO` from `@ssl/trainer/node`, imported when needed. */
   checkpointIO?: CheckpointIO;
@@ -78,293 +82,206 @@ export interface PretrainResult {
   stopReason?: string;
 }
 
-// A variable so that bundlers do not follow it into the browser build.
-const NODE_ENTRY = '@ssl/trainer/node';
-
-async function defaultCheckpointIO(): Promise<CheckpointIO> {
-  if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error(
-      'pretrain: checkpointDir needs Node (file system); in a browser pass checkpointIO or save with callbacks',
-    );
-  }
-  const mod = (await import(/* @vite-ignore */ NODE_ENTRY)) as { nodeCheckpointIO: CheckpointIO };
-  return mod.nodeCheckpointIO;
-}
-
-function positiveInt(name: string, v: number | undefined, optional = false): void {
-  if (v === undefined && optional) return;
-  if (!Number.isInteger(v) || (v as number) < 1) {
-    throw new Error(`pretrain: ${name} must be an integer >= 1, got ${v}`);
-  }
-}
-
 const now = () => performance.now();
+const perSec = (n: number, ms: number) => n / Math.max(ms / 1000, 1e-9);
 
 /**
  * Pretrains `encoder` with a self-supervised `method`: one loop for every
- * method. Each step draws a batch (a seeded permutation of the data), calls
- * `optimizer.minimize(() => method.loss(batch))` on the method's variables,
- * then `method.afterStep` (momentum encoders, queues), and reports to the
- * callbacks. `tf.memory().numTensors` stays flat from step to step.
+ * method and modality. Per epoch, named batches come from `data` (a seeded
+ * permutation of tensors, or a dataset); per step the loop sets the learning
+ * rate, runs the method's step (`prepare` outside the tape, `forward` and
+ * `loss` inside `optimizer.minimize(f, true, vars)`, then `afterStep`: see
+ * `methods/method.ts`) and reports to the callbacks (progress, metrics log,
+ * checkpoints). `tf.memory().numTensors` stays flat from step to step.
  *
- * Learning rate: with `schedule`, the loop sets `schedule(step)` on the
- * optimizer before each step (`setLearningRate`: SGD/momentum/LARS through
- * their `setLearningRate()`, Adam & co. through their `learningRate` field).
- *
- * Checkpoints (`checkpointDir`, Node): written every `checkpointEvery`
- * epochs and after the last one by `@ssl/trainer/node` (loaded with a
- * dynamic import, so this entry stays browser-safe); `resume: true` restores
- * encoder, heads, method state, optimizer slots, epoch, step and the seeded
- * generator, so the continued run draws the same numbers as an uninterrupted one.
+ * `resume: true` restores encoder, heads, method state, optimizer slots,
+ * epoch, step and the seeded generator from `checkpointDir`, so the continued
+ * run draws the same numbers as an uninterrupted one.
  *
  * @example
  * ```ts
- * import { pretrain, simclr } from '@ssl/trainer';
+ * import { pretrain, simclr, warmupCosine } from '@ssl/trainer';
  * import { convEncoder } from '@ssl/encoders';
  * const encoder = convEncoder({ inputShape: [28, 28, 1] });
- * const result = await pretrain({ method: simclr(), encoder, data: images, epochs: 5, batchSize: 128, seed: 1 });
+ * const result = await pretrain({ method: simclr(), encoder, data: images, epochs: 5, batchSize: 128,
+ *   schedule: warmupCosine({ baseLr: 1e-3, warmupEpochs: 1 }), seed: 1 });
  * console.log(result.history.at(-1)?.loss, result.imagesPerSec);
  * ```
  */
-export async function pretrain<B extends tf.Tensor = tf.Tensor>(
-  options: PretrainOptions<B>,
-): Promise<PretrainResult> {
+export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
+  checkPretrainOptions(options);
   const { method, encoder, data, epochs, batchSize } = options;
-  if (!method || typeof method.loss !== 'function')
-    throw new Error('pretrain: method must be a Method object');
-  if (!encoder || typeof encoder.apply !== 'function')
-    throw new Error('pretrain: encoder must be a tfjs-layers model');
-  positiveInt('epochs', epochs);
-  positiveInt('batchSize', batchSize);
-  positiveInt('limit', options.limit, true);
-  positiveInt('stepsPerEpoch', options.stepsPerEpoch, true);
-  positiveInt('checkpointEvery', options.checkpointEvery, true);
-  if (options.resume && !options.checkpointDir)
-    throw new Error('pretrain: resume needs checkpointDir');
   const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new Error(`pretrain: seed must be an integer, got ${seed}`);
-
   const rng = createRng(seed);
   const ownOptimizer = options.optimizer == null;
   const optimizer = options.optimizer ?? tf.train.adam(1e-3);
-  const source = await batchSource(data, {
-    batchSize,
-    limit: options.limit,
-    stepsPerEpoch: options.stepsPerEpoch,
-    dataKey: method.dataKey ?? 'image',
-  });
-  const { stepsPerEpoch } = source;
-  const totalSteps = epochs * stepsPerEpoch;
-  await method.build(encoder, {
-    inputShape: source.exampleShape,
-    seed,
-    rng,
-    batchSize,
-    stepsPerEpoch,
-    totalSteps,
-    epochs,
-  });
-
-  const io = options.checkpointDir
-    ? (options.checkpointIO ?? (await defaultCheckpointIO()))
-    : undefined;
-  const parts = { encoder, method, optimizer };
-  let startEpoch = 0;
-  let step = 0;
-  let resumed = false;
-  let reached: string | undefined;
-  const identity = io && {
-    method: method.name,
-    batchSize,
-    limit: options.limit ?? null,
-    stepsPerEpoch,
-    data: await describeData(data),
-  };
-  if (options.resume && io && options.checkpointDir) {
-    const state = await io.restore(options.checkpointDir, parts);
-    if (state) {
-      checkResume(options.checkpointDir, state.identity, identity!);
-      reached = epochsReached(options.checkpointDir, state, epochs);
-      if (state.method !== method.name) {
-        throw new Error(
-          `pretrain: checkpoint in ${options.checkpointDir} is for method '${state.method}', not '${method.name}'`,
-        );
-      }
-      rng.setState(state.rngState as never);
-      startEpoch = state.epoch;
-      step = state.step;
-      resumed = true;
-    }
-  }
-
-  const callbacks = [
-    ...(options.stopOnNaN === false ? [] : [stopOnNaNCallback()]),
-    ...(options.callbacks ?? []),
-  ];
-  let stopReason: string | undefined = reached;
-  const control: TrainControl = {
-    stop(reason: string) {
-      stopReason ??= reason;
-    },
-  };
-  const vars = method.trainableVariables();
-  const guard =
-    options.stopOnNaN === false
-      ? undefined
-      : finiteGuard({ uniformLoss: uniformLoss(method.name, batchSize) });
-  const history: StepRecord[] = [];
-  const epochLogs: EpochLogs[] = [];
-  const startStep = step;
-  const t0 = now();
-  let images = 0;
-
-  for (const cb of callbacks) {
-    await cb.onTrainBegin?.(
-      {
-        method: method.name,
-        epochs,
-        stepsPerEpoch,
-        totalSteps,
-        batchSize,
-        startEpoch,
-        startStep,
-        resumed,
-      },
-      control,
-    );
-  }
-
-  let epoch = startEpoch;
   try {
-    for (; epoch < epochs && stopReason === undefined; epoch++) {
+    // data -> batches; the run's length sizes the method and the schedule
+    const source = await batchSource(data, {
+      batchSize,
+      limit: options.limit,
+      stepsPerEpoch: options.stepsPerEpoch,
+      inputKey: method.inputKey,
+    });
+    const { stepsPerEpoch } = source;
+    const totalSteps = epochs * stepsPerEpoch;
+    await method.build(encoder, {
+      inputShape: source.exampleShape,
+      seed,
+      rng,
+      batchSize,
+      stepsPerEpoch,
+      totalSteps,
+      epochs,
+    });
+    const schedule: Schedule | undefined = options.schedule?.({ totalSteps, stepsPerEpoch });
+
+    // resume, checkpoints
+    const parts = { encoder, method, optimizer };
+    const dir = options.checkpointDir;
+    const io = dir ? (options.checkpointIO ?? (await defaultCheckpointIO())) : undefined;
+    // what the run was started with: stored in checkpoints, checked on resume
+    const identity: RunIdentity | undefined = io && {
+      method: method.name,
+      batchSize,
+      limit: options.limit ?? null,
+      stepsPerEpoch,
+      data: await describeData(data),
+    };
+    const start: StartPoint =
+      options.resume && io && dir && identity
+        ? await resumeRun(io, dir, parts, rng, { identity, epochs })
+        : { epoch: 0, step: 0, resumed: false };
+    let step = start.step;
+    let epochsDone = start.epoch;
+    const callbacks = [
+      ...(options.stopOnNaN === false ? [] : [stopOnNaNCallback()]),
+      ...(io && dir ? [checkpointCallback({ dir, io, every: options.checkpointEvery })] : []),
+      ...(options.callbacks ?? []),
+    ];
+    let stopReason: string | undefined = start.reached; // the checkpoint already holds `epochs`
+    // a non-finite loss, weight or optimizer slot after an update stops the run (and no checkpoint follows)
+    const guard =
+      options.stopOnNaN === false
+        ? undefined
+        : finiteGuard({ uniformLoss: uniformLoss(method.name, batchSize) });
+    const control: TrainControl = { stop: (reason) => void (stopReason ??= reason) };
+    const state = (): RunState => ({
+      epoch: epochsDone,
+      step,
+      seed,
+      rngState: rng.getState(),
+      method: method.name,
+      identity,
+    });
+
+    const vars = method.trainableVariables();
+    const history: StepRecord[] = [];
+    const epochLogs: EpochLogs[] = [];
+    const t0 = now();
+    let examples = 0;
+    const info = {
+      method: method.name,
+      epochs,
+      stepsPerEpoch,
+      totalSteps,
+      batchSize,
+      startEpoch: start.epoch,
+      startStep: start.step,
+      resumed: start.resumed,
+      run: { parts, state },
+    };
+    for (const cb of callbacks) await cb.onTrainBegin?.(info, control);
+
+    for (let epoch = start.epoch; epoch < epochs && stopReason === undefined; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, control);
       const epochStart = now();
       let lossSum = 0;
-      let n = 0;
-      let epochImages = 0;
-      let completed = true;
+      let epochExamples = 0;
+      let epochStep = 0;
+      let cut = false; // stopped before the epoch's last step
       const batches = source.epoch(epoch, rng);
-      for (let epochStep = 0; ; epochStep++) {
+      for (;;) {
         const stepStart = now();
         const next = await batches.next();
         if (next.done) break;
-        const batch = next.value as B;
-        const lr = options.schedule ? options.schedule(step) : getLearningRate(optimizer);
-        if (options.schedule) setLearningRate(optimizer, lr);
-        const recorded: Record<string, number | tf.Scalar> = {};
-        const ctx: StepContext = {
-          step,
-          epoch,
-          totalSteps,
-          lr,
-          rng,
-          record(name, value) {
-            if (typeof value !== 'number') tf.keep(value);
-            const old = recorded[name];
-            if (old && typeof old !== 'number') old.dispose();
-            recorded[name] = value;
-          },
-        };
-        const examples = batch.shape[0];
-        let lossTensor: tf.Scalar | null;
+        const lr = schedule ? schedule(step) : getLearningRate(optimizer);
+        if (schedule) setLearningRate(optimizer, lr);
+        const fields = { step, epoch, totalSteps, stepsPerEpoch, lr, rng };
+        let out;
         try {
-          lossTensor = optimizer.minimize(() => method.loss(batch, ctx), true, vars);
+          out = await runStep(method, optimizer, vars, next.value, fields);
         } finally {
-          batch.dispose();
+          tf.dispose(next.value);
         }
-        method.afterStep?.(ctx);
-        const loss = lossTensor ? (await lossTensor.data())[0] : NaN;
-        lossTensor?.dispose();
-        const bad = await guard?.afterStep({ step, epoch, loss, lr }, parts);
+        const bad = await guard?.afterStep({ step, epoch, loss: out.loss, lr }, parts);
         if (bad) control.stop(bad);
-        const metrics: Record<string, number> = {};
-        for (const [k, v] of Object.entries(recorded)) {
-          metrics[k] = typeof v === 'number' ? v : (await v.data())[0];
-          if (typeof v !== 'number') v.dispose();
-        }
-        Object.assign(metrics, method.metrics?.(ctx) ?? {});
-        const seconds = (now() - stepStart) / 1000;
-        images += examples;
-        epochImages += examples;
-        const logs: StepLogs = {
+        const ms = now() - stepStart;
+        examples += out.examples;
+        epochExamples += out.examples;
+        lossSum += out.loss;
+        const imagesPerSec = perSec(out.examples, ms);
+        history.push({ epoch, step, loss: out.loss, lr, imagesPerSec, metrics: out.metrics });
+        const logs = {
           epoch,
           step,
           epochStep,
           stepsPerEpoch,
           totalSteps,
           epochs,
-          loss,
+          loss: out.loss,
           lr,
-          imagesPerSec: examples / Math.max(seconds, 1e-9),
+          imagesPerSec,
           elapsedSec: (now() - t0) / 1000,
-          metrics,
+          metrics: out.metrics,
         };
-        history.push({ epoch, step, loss, lr, imagesPerSec: logs.imagesPerSec, metrics });
-        lossSum += loss;
-        n++;
         step++;
+        epochStep++;
         for (const cb of callbacks) await cb.onStepEnd?.(logs, control);
         if (stopReason !== undefined) {
-          completed = epochStep + 1 >= stepsPerEpoch;
+          cut = epochStep < stepsPerEpoch;
           await batches.return(undefined);
           break;
         }
       }
-      if (!completed) break;
-      const seconds = (now() - epochStart) / 1000;
+      // stopped inside the epoch, or by the finiteness guard: no epoch end, no checkpoint
+      if (cut || guard?.tripped) break;
+      epochsDone = epoch + 1;
+      const ms = now() - epochStart;
       const logs: EpochLogs = {
         epoch,
         epochs,
         step,
-        loss: lossSum / Math.max(n, 1),
-        seconds,
-        imagesPerSec: epochImages / Math.max(seconds, 1e-9),
+        loss: lossSum / Math.max(epochStep, 1),
+        seconds: ms / 1000,
+        imagesPerSec: perSec(epochExamples, ms),
       };
       epochLogs.push(logs);
-      const every = options.checkpointEvery ?? 1;
-      const finite = Number.isFinite(logs.loss);
-      if (
-        io &&
-        options.checkpointDir &&
-        finite &&
-        !guard?.tripped &&
-        ((epoch + 1) % every === 0 || epoch + 1 === epochs)
-      ) {
-        const state: RunState = {
-          epoch: epoch + 1,
-          step,
-          seed,
-          rngState: rng.getState(),
-          method: method.name,
-          identity,
-        };
-        await io.save(options.checkpointDir, parts, state);
-      }
       for (const cb of callbacks) await cb.onEpochEnd?.(logs, control);
     }
+
+    const ms = now() - t0;
+    const result: PretrainResult = {
+      history,
+      epochs: epochLogs,
+      startEpoch: start.epoch,
+      startStep: start.step,
+      steps: step,
+      seconds: ms / 1000,
+      imagesPerSec: perSec(examples, ms),
+      stopReason,
+    };
+    for (const cb of callbacks) {
+      await cb.onTrainEnd?.({
+        epochsDone,
+        steps: step,
+        seconds: result.seconds,
+        imagesPerSec: result.imagesPerSec,
+        stopReason,
+      });
+    }
+    return result;
   } finally {
     if (ownOptimizer) optimizer.dispose();
   }
-
-  const seconds = (now() - t0) / 1000;
-  const result: PretrainResult = {
-    history,
-    epochs: epochLogs,
-    startEpoch,
-    startStep,
-    steps: step,
-    seconds,
-    imagesPerSec: images / Math.max(seconds, 1e-9),
-    stopReason,
-  };
-  for (const cb of callbacks) {
-    await cb.onTrainEnd?.({
-      epochsDone: epochLogs.length ? epochLogs[epochLogs.length - 1].epoch + 1 : startEpoch,
-      steps: step,
-      seconds,
-      imagesPerSec: result.imagesPerSec,
-      stopReason,
-    });
-  }
-  return result;
 }

@@ -1,3 +1,5 @@
+import type { CheckpointParts, RunState } from '../checkpoint-io';
+
 /** What `pretrain()` reports after every optimizer step. */
 export interface StepLogs {
   /** 0-based epoch. */
@@ -46,6 +48,16 @@ export interface TrainBeginInfo {
   startStep: number;
   /** True when state was restored from a checkpoint. */
   resumed: boolean;
+  /** The live run, for callbacks that save it (the checkpoint callback). */
+  run?: RunAccess;
+}
+
+/** What a callback may read of the live run. */
+export interface RunAccess {
+  /** The encoder, the method and the optimizer being trained. */
+  parts: CheckpointParts;
+  /** Where the run stands now (epochs and steps completed, the generator's state). */
+  state(): RunState;
 }
 
 /** Summary at the end of training. */

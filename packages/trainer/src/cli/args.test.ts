@@ -55,7 +55,7 @@ describe('parseCliArgs', () => {
   it.each([
     [
       withArg('--method', 'simclrr'),
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, mlm, got 'simclrr'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mlm, got 'simclrr'",
     ],
     [
       withArg('--batch-size', '0'),

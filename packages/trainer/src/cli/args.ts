@@ -1,10 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatFlags, parseCommandLine, UsageError } from './command-line';
+import { METHOD_NAMES, methodEntry, kebab, parseMethodOptions } from '../methods/registry';
+import { methodHelp } from './method-help';
 
 export { UsageError };
 
-export const METHODS = ['simclr', 'moco', 'byol', 'simsiam', 'barlow', 'vicreg', 'mlm'] as const;
+export const METHODS = METHOD_NAMES; // from the method registry
 export type MethodName = (typeof METHODS)[number];
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type CliBackend = (typeof BACKENDS)[number];
@@ -35,6 +37,8 @@ export interface PretrainArgs {
   vocabSize: number;
   maxLength: number;
   quiet: boolean;
+  /** The method's own options (`--temperature 0.2`, ...), typed by the method registry. */
+  methodOptions: Record<string, number | boolean>;
 }
 
 /** `ssl eval` settings. */
@@ -75,6 +79,7 @@ export const MIN_BATCH_SIZE: Partial<Record<MethodName, number>> = {
   moco: 2,
   barlow: 2,
   vicreg: 2,
+  nnclr: 2,
 };
 
 const SEED = { type: 'int', min: 0, max: 2 ** 32 - 1, default: 0 } as const;
@@ -214,9 +219,38 @@ export const EVAL_FLAGS = {
   help: HELP_FLAG,
 } as const;
 
-/** One line per pretraining method. The registry's own help replaces this when it lands. */
-export function methodHelp(): string {
-  return `Methods:\n  ${METHODS.join(', ')}`;
+export { methodHelp };
+
+/**
+ * Splits the flags of the chosen method's own options (from the registry:
+ * `--temperature 0.2`, `--queue-size=1024`) off `argv`, so the strict parser
+ * sees only the command's flags. Returns the rest and the raw option values.
+ */
+function splitMethodFlags(argv: string[]): { rest: string[]; raw: Record<string, string | boolean> } {
+  const at = argv.findIndex((a) => a === '--method' || a.startsWith('--method='));
+  const name = at < 0 ? undefined : argv[at].includes('=') ? argv[at].slice(9) : argv[at + 1];
+  const raw: Record<string, string | boolean> = {};
+  if (!name || !(METHOD_NAMES as readonly string[]).includes(name)) return { rest: argv, raw };
+  const own = new Set(Object.keys(PRETRAIN_FLAGS));
+  const options = new Map(
+    methodEntry(name)
+      .options.filter((o) => !own.has(kebab(o.name)))
+      .map((o) => [kebab(o.name), o]),
+  );
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(argv[i]);
+    const spec = m ? options.get(m[1]) : undefined;
+    if (!m || !spec) {
+      rest.push(argv[i]);
+      continue;
+    }
+    if (m[2] !== undefined) raw[m[1]] = m[2];
+    else if (spec.type === 'boolean' && !/^(true|false|0|1)$/.test(argv[i + 1] ?? '')) raw[m[1]] = true;
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw[m[1]] = argv[++i];
+    else throw new UsageError(`ssl pretrain: --${m[1]} needs a value`);
+  }
+  return { rest, raw };
 }
 
 const USAGE = {
@@ -287,8 +321,15 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (cmd === 'pretrain') {
     if (rest.includes('--help') || rest.includes('-h'))
       return { command: 'help', topic: 'pretrain' };
-    const v = parseCommandLine('ssl pretrain', rest, PRETRAIN_FLAGS);
+    const split = splitMethodFlags(rest);
+    const v = parseCommandLine('ssl pretrain', split.rest, PRETRAIN_FLAGS);
     const method = v.method;
+    let methodOptions: Record<string, number | boolean>;
+    try {
+      methodOptions = parseMethodOptions(method, split.raw);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const data = v.data
       .split(',')
       .map((d) => d.trim())
@@ -343,6 +384,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       vocabSize: v['vocab-size'],
       maxLength: v['max-length'],
       quiet: v.quiet,
+      methodOptions,
     };
   }
   if (cmd === 'eval') {

@@ -8,17 +8,10 @@ import { convEncoder, transformerEncoder } from '@ssl/encoders';
 import { WordPieceTokenizer } from '@ssl/mlm';
 import { pretrain, type PretrainResult } from '../pretrain';
 import type { PretrainData } from '../batches';
-import type { Method } from '../methods/method';
-import { simclr } from '../methods/simclr';
-import { moco } from '../methods/moco';
-import { byol } from '../methods/byol';
-import { simsiam } from '../methods/simsiam';
-import { barlowTwins } from '../methods/barlow-twins';
-import { vicreg } from '../methods/vicreg';
-import { mlm } from '../methods/mlm';
+import type { AnyMethod } from '../methods/method';
+import { createMethod, methodEntry } from '../methods/registry';
 import { lars } from '../optimizers/lars';
 import { warmupCosine } from '../schedules/warmup-cosine';
-import type { Schedule } from '../schedules/schedule';
 import type { Callback } from '../callbacks/callback';
 import { progressBar } from '../callbacks/progress-bar';
 import { metricsLog } from '../callbacks/metrics-log';
@@ -32,32 +25,12 @@ import { prepareRunFolder } from './run-folder';
 /** What a pretraining run needs besides the loop settings. */
 interface Setup {
   encoder: LayersModel;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  method: Method<any>;
+  method: AnyMethod;
   data: PretrainData;
   dispose(): void;
 }
 
 const DEFAULT_LR = { adam: 1e-3, sgd: 0.05, lars: 0.3 } as const;
-
-function imageMethod(name: PretrainArgs['method'], batchSize: number): Method<tf.Tensor4D> {
-  switch (name) {
-    case 'simclr':
-      return simclr();
-    case 'moco':
-      return moco({ queueSize: Math.max(4096, batchSize) });
-    case 'byol':
-      return byol();
-    case 'simsiam':
-      return simsiam();
-    case 'barlow':
-      return barlowTwins();
-    case 'vicreg':
-      return vicreg();
-    default:
-      throw new Error(`ssl pretrain: no image method '${name}'`);
-  }
-}
 
 function imageSetup(a: PretrainArgs): Setup {
   if (a.data[0] === 'mnist') {
@@ -65,7 +38,7 @@ function imageSetup(a: PretrainArgs): Setup {
     labels.dispose();
     return {
       encoder: convEncoder({ inputShape: [28, 28, 1], seed: a.seed }),
-      method: imageMethod(a.method, a.batchSize),
+      method: createMethod(a.method, methodOptions(a)),
       data: images,
       dispose: () => images.dispose(),
     };
@@ -78,8 +51,8 @@ function imageSetup(a: PretrainArgs): Setup {
   });
   return {
     encoder: convEncoder({ inputShape: [a.imageSize, a.imageSize, a.channels], seed: a.seed }),
-    method: imageMethod(a.method, a.batchSize),
-    data: ds as unknown as PretrainData,
+    method: createMethod(a.method, methodOptions(a)),
+    data: ds as unknown as PretrainData, // its forEpoch gives epoch e's order: exact resume
     dispose: () => undefined,
   };
 }
@@ -100,8 +73,12 @@ async function mlmSetup(a: PretrainArgs, log: (line: string) => void): Promise<S
     tokenizer = WordPieceTokenizer.train(texts, { vocabSize: a.vocabSize });
     await writeFileAtomic(tokFile, JSON.stringify(tokenizer.toJSON()));
   }
-  const { ids } = tokenizer.encodeBatch(texts, { maxLength: a.maxLength, padding: 'max_length' });
-  const data = tf.tensor2d(ids, [ids.length, a.maxLength], 'int32'); // [N, T]
+  const enc = tokenizer.encodeBatch(texts, { maxLength: a.maxLength, padding: 'max_length' });
+  const n = enc.ids.length;
+  const data = {
+    inputIds: tf.tensor2d(enc.ids, [n, a.maxLength], 'int32'), // [N, T]
+    attentionMask: tf.tensor2d(enc.attentionMask, [n, a.maxLength], 'int32'), // [N, T]
+  };
   const encoder = transformerEncoder({
     vocabSize: tokenizer.vocabSize,
     maxLength: a.maxLength,
@@ -111,7 +88,17 @@ async function mlmSetup(a: PretrainArgs, log: (line: string) => void): Promise<S
     ffnDim: 128,
     seed: a.seed,
   });
-  return { encoder, method: mlm({ tokenizer }), data, dispose: () => data.dispose() };
+  return {
+    encoder,
+    method: createMethod('mlm', { ...methodOptions(a), tokenizer }),
+    data,
+    dispose: () => tf.dispose(data),
+  };
+}
+
+/** The method's own options from the command line (`--temperature 0.2`, ...). */
+function methodOptions(a: PretrainArgs): Record<string, unknown> {
+  return { ...a.methodOptions };
 }
 
 /**
@@ -123,7 +110,8 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
   const side = a.data[0] === 'mnist' ? 28 : a.imageSize;
   checkMemory(a, tf.getBackend(), side, side);
   prepareRunFolder(a.out, { resume: a.resume, overwrite: a.overwrite });
-  const setup = a.method === 'mlm' ? await mlmSetup(a, log) : imageSetup(a);
+  const text = methodEntry(a.method).modality === 'text';
+  const setup = text ? await mlmSetup(a, log) : imageSetup(a);
   const lr = a.lr ?? DEFAULT_LR[a.optimizer];
   const optimizer =
     a.optimizer === 'lars'
@@ -131,17 +119,10 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       : a.optimizer === 'sgd'
         ? tf.train.momentum(lr, 0.9)
         : tf.train.adam(lr);
-  // the cosine needs the run's length, known once the data is read: built at onTrainBegin
-  let schedule: Schedule = () => lr;
   const bar = a.quiet ? undefined : progressBar();
   const callbacks: Callback[] = [
     {
       onTrainBegin(info) {
-        const warmupSteps = Math.min(
-          info.totalSteps,
-          Math.round(a.warmupEpochs * info.stepsPerEpoch),
-        );
-        schedule = warmupCosine({ baseLr: lr, warmupSteps, totalSteps: info.totalSteps });
         if (info.resumed)
           log(`ssl pretrain: resuming at epoch ${info.startEpoch + 1}, step ${info.startStep}`);
       },
@@ -158,10 +139,10 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       epochs: a.epochs,
       batchSize: a.batchSize,
       optimizer,
-      schedule: (step) => schedule(step),
+      schedule: warmupCosine({ baseLr: lr, warmupEpochs: a.warmupEpochs }),
       callbacks,
       seed: a.seed,
-      limit: a.method === 'mlm' ? undefined : a.limit,
+      limit: text ? undefined : a.limit,
       checkpointDir: path.join(a.out, 'checkpoint'),
       checkpointEvery: a.checkpointEvery,
       resume: a.resume,

@@ -9,6 +9,7 @@ export async function batchedAccuracy(
   labels: number[],
   batchSize: number,
   predict: (start: number, size: number) => tf.Tensor,
+  predictions?: number[],
 ): Promise<number> {
   let correct = 0;
   for (let start = 0; start < n; start += batchSize) {
@@ -16,7 +17,10 @@ export async function batchedAccuracy(
     const pred = tf.tidy(() => tf.argMax(predict(start, size), 1));
     const p = await pred.data();
     pred.dispose();
-    for (let i = 0; i < size; i++) if (p[i] === labels[start + i]) correct++;
+    for (let i = 0; i < size; i++) {
+      if (p[i] === labels[start + i]) correct++;
+      predictions?.push(p[i]);
+    }
   }
   return correct / n;
 }

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends, expectAllClose, expectNoLeak } from '@ssl/test-utils';
 
 import { embed } from './embed';
+import { transformerEncoder } from '@ssl/encoders';
+import { knnAccuracy } from './knn';
 import { tinyEncoder } from './test-helpers';
 
 describeBackends('embed', () => {
@@ -24,8 +26,11 @@ describeBackends('embed', () => {
   it('rejects bad input', () => {
     const encoder = tinyEncoder(1);
     const flat = tf.zeros([2, 64]);
-    expect(() => embed(encoder, flat as unknown as tf.Tensor4D)).toThrow(
-      'embed: images must be a 4-D tensor [N, H, W, C], got shape [2,64]',
+    expect(() => embed(encoder, 'x' as never)).toThrow(
+      'embed: inputs must be a tensor [N, ...] or an object of such tensors, got string',
+    );
+    expect(() => embed(encoder, { a: flat, b: tf.zeros([3, 1]) })).toThrow(
+      'embed: every tensor of inputs must have the same number of rows, got [2,3]',
     );
     const x = tf.zeros([2, 8, 8, 1]) as tf.Tensor4D;
     expect(() => embed(encoder, x, { batchSize: 0 })).toThrow(
@@ -36,5 +41,56 @@ describeBackends('embed', () => {
     );
     tf.dispose([flat, x]);
     encoder.dispose();
+  });
+
+  it('embeds text: named inputs by name, a masked mean over the tokens; kNN runs on it', async () => {
+    const bert = transformerEncoder({
+      vocabSize: 20,
+      maxLength: 5,
+      dModel: 8,
+      numHeads: 2,
+      numLayers: 1,
+      ffnDim: 16,
+      dropout: 0,
+      seed: 2,
+    });
+    const ids = [
+      [1, 5, 6, 2, 0],
+      [1, 7, 2, 0, 0],
+      [1, 8, 9, 10, 2],
+    ];
+    const masks = ids.map((r) => r.map((v) => (v === 0 ? 0 : 1)));
+    const inputIds = tf.tensor2d(ids, undefined, 'int32');
+    const attentionMask = tf.tensor2d(masks, undefined, 'int32');
+    const out = embed(bert, { inputIds, attentionMask }, { batchSize: 2 });
+    const h = (bert.predict([inputIds, attentionMask]) as tf.Tensor3D).arraySync();
+    // naive masked mean over the tokens of each row
+    const want = h.map((row, i) =>
+      Array.from({ length: 8 }, (_, d) => {
+        let s = 0;
+        let c = 0;
+        row.forEach((tok, t) => {
+          if (masks[i][t]) {
+            s += tok[d];
+            c++;
+          }
+        });
+        return s / c;
+      }),
+    );
+    expectAllClose(out.dataSync(), want.flat(), { atol: 1e-5 });
+    const labels = tf.tensor1d([0, 1, 0], 'int32');
+    const acc = await knnAccuracy({
+      encoder: bert,
+      train: { images: { inputIds, attentionMask }, labels },
+      test: { images: { inputIds, attentionMask }, labels },
+      k: 1,
+    });
+    expect(acc).toBe(1); // each example is its own nearest neighbour
+    expect(() => embed(bert, { ids: inputIds })).toThrow(
+      /embed: inputs has no tensor for the encoder input 'input_ids(_\d+)?', got \[ids\]/,
+    );
+    tf.dispose([inputIds, attentionMask, out, labels]);
+    bert.dispose();
   });
 });

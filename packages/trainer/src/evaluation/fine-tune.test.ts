@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends, expectNoLeak } from '@ssl/test-utils';
 
+import { transformerEncoder } from '@ssl/encoders';
 import { fineTune } from './fine-tune';
 import { linearProbe } from './linear-probe';
 import { quadrantImages, tinyEncoder } from './test-helpers';
@@ -138,6 +139,61 @@ describeBackends(
         fineTune({ encoder, train: set, test: set, headInit: 'zeros' as never }),
       ).rejects.toThrow(`fineTune: headInit must be 'random' or 'probe', got "zeros"`);
       tf.dispose([set.images, set.labels, flat.images, nan.images]);
+      encoder.dispose();
+    });
+  },
+  ['cpu'],
+);
+
+describeBackends(
+  'fineTune on text',
+  () => {
+    it('fine-tunes a transformer on named inputs { inputIds, attentionMask } (masked mean pooling)', async () => {
+      // label 1 when token 5 occurs: a linear function of the mean-pooled embeddings
+      const rows: number[][] = [];
+      const ys: number[] = [];
+      for (let i = 0; i < 24; i++) {
+        const len = 3 + (i % 3);
+        const r = Array.from({ length: 6 }, (_, t) => (t < len ? 6 + ((i * 7 + t * 3) % 6) : 0));
+        if (i % 2 === 0) r[1 + (i % (len - 1))] = 5;
+        rows.push(r);
+        ys.push(i % 2 === 0 ? 1 : 0);
+      }
+      const inputIds = tf.tensor2d(rows, undefined, 'int32');
+      const attentionMask = tf.tensor2d(
+        rows.map((r) => r.map((v) => (v === 0 ? 0 : 1))),
+        undefined,
+        'int32',
+      );
+      const labels = tf.tensor1d(ys, 'int32');
+      const encoder = transformerEncoder({
+        vocabSize: 12,
+        maxLength: 6,
+        dModel: 16,
+        numHeads: 2,
+        numLayers: 1,
+        ffnDim: 16,
+        dropout: 0,
+        seed: 1,
+      });
+      const before = encoder.getWeights().map((w) => Array.from(w.dataSync()));
+      const set = { images: { inputIds, attentionMask }, labels };
+      const { trainAccuracy, accuracy } = await fineTune({
+        encoder,
+        train: set,
+        test: set,
+        epochs: 15,
+        batchSize: 8,
+        lr: 1e-2,
+        seed: 2,
+      });
+      expect(trainAccuracy).toBeGreaterThanOrEqual(0.9); // chance is 0.5
+      expect(accuracy).toBe(trainAccuracy);
+      encoder.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(before[i]));
+      await expect(fineTune({ encoder, train: set, test: set, augment: (x) => x })).rejects.toThrow(
+        /fineTune: augment needs images \[N, H, W, C\] as train.images/,
+      );
+      tf.dispose([inputIds, attentionMask, labels]);
       encoder.dispose();
     });
   },

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { batchedAccuracy } from './accuracy';
-import { embed } from './embed';
+import { SequencePooling } from '@ssl/mlm';
+import { embed, exampleCount, maskInputIndex, modelInput, type EmbedInputs } from './embed';
 import { fitSoftmaxRegression, type SoftmaxRegressionSettings } from './softmax-regression';
 import { softmaxCrossEntropy } from './cross-entropy';
 import { cloneModel } from '../methods/momentum-model';
@@ -27,9 +28,13 @@ export interface FineTuneOptions {
    * gives the "same architecture trained from scratch" baseline.
    */
   encoder: tfl.LayersModel;
-  /** Labelled images `[N, H, W, C]` trained on. */
+  /**
+   * Labelled examples trained on: images `[N, H, W, C]`, or named inputs of any
+   * modality (`{ inputIds, attentionMask }` for a text encoder, whose `[N, T, D]`
+   * output is mean-pooled over the attention mask before the head).
+   */
   train: LabelledSet;
-  /** Images scored. */
+  /** Examples scored (the same kind as `train`). */
   test: LabelledSet;
   /** Passes over `train`. Default 50. */
   epochs?: number;
@@ -64,8 +69,8 @@ export interface FineTuneOptions {
    * instead of wrecking the features while a random head learns. Default 'random'.
    */
   headInit?: 'random' | 'probe';
-  /** With `headInit: 'probe'`: images whose features give the standardisation statistics (default: the train images). */
-  unlabelled?: tf.Tensor4D;
+  /** With `headInit: 'probe'`: examples whose features give the standardisation statistics (default: the train examples). */
+  unlabelled?: EmbedInputs;
   /** With `headInit: 'probe'`: the probe's settings. Default `{ epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 }`. */
   probe?: { epochs?: number; lr?: number; l2?: number; batchSize?: number };
   /** Number of classes. Default: largest label in train or test + 1. */
@@ -78,6 +83,8 @@ export interface FineTuneResult {
   accuracy: number;
   /** Accuracy on the (un-augmented) train images. */
   trainAccuracy: number;
+  /** The predicted class of each test example (for other scores, e.g. F1). */
+  predictions: number[];
 }
 
 /**
@@ -118,11 +125,17 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   }
   const trainY = checkLabelledSet(fn, 'train', train);
   const testY = checkLabelledSet(fn, 'test', test);
-  if (train.images.rank !== 4 || test.images.rank !== 4) {
+  const isTensor = (x: unknown): x is tf.Tensor => x instanceof tf.Tensor;
+  if (
+    (isTensor(train.images) && train.images.rank !== 4) ||
+    (isTensor(test.images) && test.images.rank !== 4)
+  ) {
+    const shape = (x: EmbedInputs) => (isTensor(x) ? `[${x.shape}]` : 'named inputs');
     throw new Error(
-      `${fn}: train.images and test.images must be 4-D [N, H, W, C], got [${train.images.shape}] and [${test.images.shape}]`,
+      `${fn}: train.images and test.images must be 4-D [N, H, W, C], got ${shape(train.images)} and ${shape(test.images)} (or give named inputs of any modality)`,
     );
   }
+  const images = isTensor(train.images);
   checkPositiveInt(fn, 'epochs', epochs);
   checkPositiveInt(fn, 'batchSize', batchSize);
   checkPositive(fn, 'lr', lr);
@@ -135,14 +148,22 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   if (headInit !== 'random' && headInit !== 'probe') {
     throw new Error(`${fn}: headInit must be 'random' or 'probe', got ${JSON.stringify(headInit)}`);
   }
-  if (unlabelled != null && (!(unlabelled instanceof tf.Tensor) || unlabelled.rank !== 4)) {
+  if (augment != null && !images) {
+    throw new Error(`${fn}: augment needs images [N, H, W, C] as train.images`);
+  }
+  if (
+    unlabelled != null &&
+    images &&
+    (!(unlabelled instanceof tf.Tensor) || unlabelled.rank !== 4)
+  ) {
     throw new Error(
       `${fn}: unlabelled must be a 4-D tensor [N, H, W, C], got ${unlabelled instanceof tf.Tensor ? `shape [${unlabelled.shape}]` : unlabelled}`,
     );
   }
+  if (unlabelled != null && !images) exampleCount(fn, 'unlabelled', unlabelled);
   const numClasses = classCount(fn, options.numClasses, trainY, testY);
-  const xTrain = train.images as tf.Tensor4D;
-  const xTest = test.images as tf.Tensor4D;
+  const xTrain = train.images as EmbedInputs;
+  const xTest = test.images as EmbedInputs;
 
   const backbone = await cloneModel(encoder);
   const head = tfl.layers.dense({
@@ -151,11 +172,17 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     name: 'fine_tune_head',
   });
   const features = backbone.outputs[0];
-  // [N, ...] -> [N, D] when the encoder's output is not flat yet.
+  // [N, T, D] with an attention mask -> masked mean over T; other [N, ...] -> flattened [N, D]
+  const maskAt = maskInputIndex(backbone);
   const flat =
-    features.shape.length > 2
-      ? (tfl.layers.flatten().apply(features) as tfl.SymbolicTensor)
-      : features;
+    features.shape.length === 3 && maskAt >= 0
+      ? (new SequencePooling({ mode: 'mean' }).apply([
+          features,
+          backbone.inputs[maskAt],
+        ]) as tfl.SymbolicTensor)
+      : features.shape.length > 2
+        ? (tfl.layers.flatten().apply(features) as tfl.SymbolicTensor)
+        : features;
   const model = tfl.model({
     inputs: backbone.inputs,
     outputs: head.apply(flat) as tfl.SymbolicTensor,
@@ -186,8 +213,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
         const stepSeed = (seed * 1000003 + step++) >>> 0;
         const cost = optimizer.minimize(
           () => {
-            let x = tf.gather(xTrain, idx) as tf.Tensor4D; // [b, H, W, C]
-            if (augment) x = augment(x, stepSeed);
+            let x = modelInput(fn, model, xTrain, (t) => tf.gather(t, idx)); // [b, ...] each
+            if (augment) x = augment(x as tf.Tensor4D, stepSeed);
             const logits = model.apply(x, { training: !freezeBatchNorm }) as tf.Tensor2D;
             const ce = softmaxCrossEntropy(tf.gather(yTrain, idx), logits);
             if (l2 === 0) return ce as tf.Scalar;
@@ -209,17 +236,21 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     }
     if (!freezeBatchNorm && preciseBatchNorm)
       setPreciseBatchNorm(model, xTrain, order.slice(0, 512));
-    const score = (x: tf.Tensor4D, ys: number[]) =>
+    const score = (x: EmbedInputs, ys: number[], predictions?: number[]) =>
       batchedAccuracy(
         ys.length,
         ys,
         256,
         (start, size) =>
-          model.apply(tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]), {
-            training: false,
-          }) as tf.Tensor,
+          model.apply(
+            modelInput(fn, model, x, (t) => tf.slice(t, start, size)),
+            { training: false },
+          ) as tf.Tensor,
+        predictions,
       );
-    return { accuracy: await score(xTest, testY), trainAccuracy: await score(xTrain, trainY) };
+    const predictions: number[] = [];
+    const accuracy = await score(xTest, testY, predictions);
+    return { accuracy, trainAccuracy: await score(xTrain, trainY), predictions };
   } finally {
     optimizer.dispose();
     yTrain.dispose();
@@ -235,10 +266,10 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
 function initHeadFromProbe(
   backbone: tfl.LayersModel,
   head: tfl.layers.Layer,
-  images: tf.Tensor4D,
+  images: EmbedInputs,
   labels: number[],
   numClasses: number,
-  unlabelled: tf.Tensor4D | undefined,
+  unlabelled: EmbedInputs | undefined,
   settings: SoftmaxRegressionSettings,
 ): void {
   const feats = embed(backbone, images); // [N, D]
@@ -263,14 +294,18 @@ function initHeadFromProbe(
  * One forward pass in training mode over the `sample` images with every batch-norm
  * layer's momentum at 0, so the moving statistics become those of the batch.
  */
-function setPreciseBatchNorm(model: tfl.LayersModel, images: tf.Tensor4D, sample: number[]): void {
+function setPreciseBatchNorm(model: tfl.LayersModel, images: EmbedInputs, sample: number[]): void {
   const bns = batchNormLayers(model);
   if (bns.length === 0) return;
   const saved = bns.map((l) => l.momentum);
   bns.forEach((l) => (l.momentum = 0));
   try {
     tf.tidy(() => {
-      model.apply(tf.gather(images, tf.tensor1d(sample, 'int32')), { training: true });
+      const idx = tf.tensor1d(sample, 'int32');
+      model.apply(
+        modelInput('fineTune', model, images, (t) => tf.gather(t, idx)),
+        { training: true },
+      );
     });
   } finally {
     bns.forEach((l, i) => (l.momentum = saved[i]));

@@ -67,8 +67,12 @@ export async function knnAccuracy(options: KnnOptions): Promise<number> {
   }
 
   // L2-normalised features, [Ntrain, D] and [Ntest, D].
-  const trainF = tf.tidy(() => normalizeRows(featuresOf(fn, encoder, train.images, batchSize)));
-  const testF = tf.tidy(() => normalizeRows(featuresOf(fn, encoder, test.images, batchSize)));
+  const trainF = tf.tidy(() =>
+    normalizeRows(featuresOf(fn, encoder, train.images, batchSize, 'train.images')),
+  );
+  const testF = tf.tidy(() =>
+    normalizeRows(featuresOf(fn, encoder, test.images, batchSize, 'test.images')),
+  );
   try {
     if (trainF.shape[1] !== testF.shape[1]) {
       throw new Error(

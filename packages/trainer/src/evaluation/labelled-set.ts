@@ -1,40 +1,38 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { embed } from './embed';
+import { embed, exampleCount, type EmbedInputs } from './embed';
 
 /**
- * A labelled split for evaluation: images `[N, H, W, C]` (mapped by an encoder,
- * or flattened to raw pixels when no encoder is given) or features `[N, D]`,
- * and their integer class labels `[N]`.
+ * A labelled split for evaluation: the examples, of any modality (images
+ * `[N, H, W, C]`, features `[N, D]`, or named tensors such as
+ * `{ inputIds, attentionMask }` for a text encoder; mapped by an encoder, or
+ * flattened to raw values when no encoder is given), and their integer class
+ * labels `[N]`. (`images` is the field's historical name: it takes any inputs.)
  */
 export interface LabelledSet {
-  images: tf.Tensor4D | tf.Tensor2D;
+  images: tf.Tensor4D | tf.Tensor2D | EmbedInputs;
   labels: tf.Tensor1D;
 }
 
 /** Checks a {@link LabelledSet} and returns its labels as a JS array of integers. */
 export function checkLabelledSet(fn: string, arg: string, set: LabelledSet): number[] {
-  if (set == null || !(set.images instanceof tf.Tensor) || !(set.labels instanceof tf.Tensor)) {
+  if (set == null || set.images == null || !(set.labels instanceof tf.Tensor)) {
     throw new Error(
       `${fn}: ${arg} must be { images: Tensor, labels: Tensor1D }, got ${describe(set)}`,
     );
   }
   const { images, labels } = set;
-  if (images.rank !== 4 && images.rank !== 2) {
-    throw new Error(
-      `${fn}: ${arg}.images must be a 4-D tensor [N, H, W, C] or 2-D features [N, D], got shape [${images.shape}]`,
-    );
-  }
+  const rows = exampleCount(fn, `${arg}.images`, images);
   if (labels.rank !== 1) {
     throw new Error(`${fn}: ${arg}.labels must be a 1-D tensor [N], got shape [${labels.shape}]`);
   }
-  if (labels.shape[0] !== images.shape[0]) {
+  if (labels.shape[0] !== rows) {
     throw new Error(
-      `${fn}: ${arg}.labels has ${labels.shape[0]} entries but ${arg}.images has ${images.shape[0]} rows`,
+      `${fn}: ${arg}.labels has ${labels.shape[0]} entries but ${arg}.images has ${rows} rows`,
     );
   }
-  if (images.shape[0] === 0) throw new Error(`${fn}: ${arg} is empty`);
+  if (rows === 0) throw new Error(`${fn}: ${arg} is empty`);
   const ys = Array.from(labels.dataSync());
   ys.forEach((y, i) => {
     if (!Number.isInteger(y) || y < 0) {
@@ -45,26 +43,28 @@ export function checkLabelledSet(fn: string, arg: string, set: LabelledSet): num
 }
 
 /**
- * The 2-D features of a set: `encoder(images)` when an encoder is given (batched,
- * see {@link embed}), else the images flattened to `[N, H*W*C]` (raw pixels), or
- * the given `[N, D]` features as they are (a new tensor the caller disposes).
+ * The 2-D features of a set: `encoder(inputs)` when an encoder is given (batched,
+ * any modality, see {@link embed}), else the tensor flattened to `[N, ...]` (raw
+ * pixels), or the given `[N, D]` features as they are (a new tensor the caller disposes).
  */
 export function featuresOf(
   fn: string,
   encoder: tfl.LayersModel | undefined,
-  x: tf.Tensor4D | tf.Tensor2D,
+  x: EmbedInputs,
   batchSize: number,
+  arg = 'images',
 ): tf.Tensor2D {
-  if (encoder) {
-    if (x.rank !== 4) {
-      throw new Error(
-        `${fn}: with an encoder, images must be 4-D [N, H, W, C], got shape [${x.shape}]`,
-      );
-    }
-    return embed(encoder, x as tf.Tensor4D, { batchSize });
+  if (encoder) return embed(encoder, x, { batchSize });
+  if (!(x instanceof tf.Tensor)) {
+    throw new Error(`${fn}: ${arg} as named inputs [${Object.keys(x)}] need an encoder`);
+  }
+  if (x.rank !== 4 && x.rank !== 2) {
+    throw new Error(
+      `${fn}: ${arg} must be a 4-D tensor [N, H, W, C] or 2-D features [N, D], got shape [${x.shape}]`,
+    );
   }
   // [N, H, W, C] -> [N, H*W*C]; [N, D] stays.
-  return tf.tidy(() => tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D);
+  return tf.tidy(() => tf.reshape(tf.cast(x, 'float32'), [x.shape[0], -1]) as tf.Tensor2D);
 }
 
 /** Largest label + 1 over the given label arrays, or `given` when set (checked). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { EmbedInputs } from './embed';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { batchedAccuracy } from './accuracy';
@@ -43,7 +44,7 @@ export interface LinearProbeOptions {
    * label per class, statistics of the few labelled examples are mostly noise.
    * Default: `train.images`.
    */
-  unlabelled?: tf.Tensor4D | tf.Tensor2D;
+  unlabelled?: EmbedInputs;
   /** Number of classes. Default: largest label in train or test + 1. */
   numClasses?: number;
 }
@@ -91,8 +92,8 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   checkNonNegative(fn, 'l2', l2);
   const numClasses = classCount(fn, options.numClasses, trainY, testY);
 
-  const rawTrain = featuresOf(fn, encoder, train.images, 256);
-  const rawTest = featuresOf(fn, encoder, test.images, 256);
+  const rawTrain = featuresOf(fn, encoder, train.images, 256, 'train.images');
+  const rawTest = featuresOf(fn, encoder, test.images, 256, 'test.images');
   const d = rawTrain.shape[1];
   if (rawTest.shape[1] !== d) {
     tf.dispose([rawTrain, rawTest]);

@@ -12,9 +12,12 @@ export function writerParts(): CheckpointParts & { head: tf.Variable } {
   const head = tf.variable(tf.zeros([64]), true);
   const method: Method = {
     name: 'writer',
+    inputKey: 'images',
     build() {},
     trainableVariables: () => [head],
-    loss: () => tf.scalar(0),
+    prepare: () => ({}),
+    forward: () => ({}),
+    loss: () => ({ loss: tf.scalar(0) }),
     getState: () => ({ tensors: { head }, json: {} }),
     setState(state) {
       head.assign(state.tensors.head);

@@ -37,6 +37,15 @@ export async function describeData(data: unknown): Promise<string> {
     sum.dispose();
     return `tensor [${data.shape}] ${data.dtype} sum ${value.toPrecision(7)}`;
   }
+  if (typeof data === 'function') return 'per-epoch dataset factory';
+  const fields = data && typeof data === 'object' ? Object.entries(data) : [];
+  if (fields.length > 0 && fields.every(([, v]) => v instanceof tf.Tensor)) {
+    // named tensors ({ inputIds, attentionMask }): each field, by name
+    const described = await Promise.all(
+      fields.map(async ([k, v]) => `${k}: ${await describeData(v)}`),
+    );
+    return described.join('; ');
+  }
   const d = data as { size?: number; files?: unknown; classNames?: unknown };
   const parts = [`dataset size ${d?.size ?? 'unknown'}`];
   if (Array.isArray(d?.files)) parts.push(`${d.files.length} files ${fnv1a(d.files.join('\n'))}`);

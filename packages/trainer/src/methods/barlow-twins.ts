@@ -1,8 +1,9 @@
 import { barlowTwinsLoss } from '@ssl/losses';
-import type * as tf from '@tensorflow/tfjs-core';
+
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { projectorMethod } from './projector-method';
+import { projectorMethod, type TwoProjections, type TwoViews } from './projector-method';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link barlowTwins}. */
 export interface BarlowTwinsOptions extends ProjectorOptions {
@@ -22,7 +23,7 @@ export interface BarlowTwinsOptions extends ProjectorOptions {
  * await pretrain({ method: barlowTwins({ lambda: 5e-3 }), encoder, data: images, epochs: 5, batchSize: 128 });
  * ```
  */
-export function barlowTwins(opts: BarlowTwinsOptions = {}): Method<tf.Tensor4D> {
+export function barlowTwins(opts: BarlowTwinsOptions = {}): Method<TwoViews, TwoProjections> {
   const { lambda = 5e-3 } = opts;
   if (!(Number.isFinite(lambda) && lambda >= 0)) {
     throw new Error(`barlowTwins: lambda must be a finite number >= 0, got ${lambda}`);
@@ -31,3 +32,16 @@ export function barlowTwins(opts: BarlowTwinsOptions = {}): Method<tf.Tensor4D> 
     barlowTwinsLoss(z1, z2, { lambda }),
   );
 }
+
+/** Barlow Twins in the method registry. */
+export const barlowTwinsEntry: MethodEntry = {
+  name: 'barlow',
+  summary:
+    'Barlow Twins (Zbontar et al. 2021): cross-correlation of the two views pushed to the identity',
+  modality: 'images',
+  options: [
+    { name: 'lambda', type: 'number', default: 5e-3, doc: 'weight of the off-diagonal term' },
+    ...PROJECTOR_OPTIONS,
+  ],
+  create: (o) => barlowTwins(o as BarlowTwinsOptions),
+};

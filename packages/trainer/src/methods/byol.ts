@@ -1,18 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { defineMethod } from './define-method';
 import { methodPredictor, methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import {
-  forward,
-  modelsState,
-  representationDim,
-  setModelsState,
-  trainableVariables,
-} from './model-state';
+import { forward, representationDim, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
+import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
-import { twoViews } from './views';
+import { batchImages, twoViews, type ViewMaker } from './views';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link byol}. */
 export interface ByolOptions extends ProjectorOptions {
@@ -30,6 +27,19 @@ export function byolMomentum(base: number, step: number, totalSteps: number): nu
   return 1 - ((1 - base) * (Math.cos((Math.PI * step) / Math.max(1, totalSteps)) + 1)) / 2;
 }
 
+/** BYOL's outputs: online predictions `p1, p2` and target projections `t1, t2` (no gradient path), `[B, P]` each. */
+export type ByolOutputs = { p1: tf.Tensor2D; p2: tf.Tensor2D; t1: tf.Tensor2D; t2: tf.Tensor2D };
+
+type ByolParts = {
+  models: {
+    projector: LayersModel;
+    predictor: LayersModel;
+    target_encoder: LayersModel;
+    target_projector: LayersModel;
+  };
+  views: ViewMaker;
+};
+
 /**
  * BYOL (Grill et al. 2020, "Bootstrap Your Own Latent"): an online network
  * (encoder, projector, predictor) predicts the projection that a target
@@ -45,7 +55,7 @@ export function byolMomentum(base: number, step: number, totalSteps: number): nu
  * await pretrain({ method: byol({ momentum: 0.99 }), encoder, data: images, epochs: 5, batchSize: 128 });
  * ```
  */
-export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
+export function byol(opts: ByolOptions = {}): Method<TwoViews, ByolOutputs> {
   const fn = 'byol';
   const {
     momentum = 0.996,
@@ -55,80 +65,63 @@ export function byol(opts: ByolOptions = {}): Method<tf.Tensor4D> {
     augment,
   } = opts;
   checkMomentum(fn, momentum);
-  let encoder: LayersModel | undefined;
-  let m:
-    | {
-        projector: LayersModel;
-        predictor: LayersModel;
-        targetEncoder: LayersModel;
-        targetProjector: LayersModel;
-      }
-    | undefined;
-  let views: ReturnType<typeof twoViews> | undefined;
-  const built = () => {
-    if (!encoder || !m || !views) throw new Error(`${fn}: call build() first (pretrain does)`);
-    return { encoder, views, ...m };
-  };
-  const dispose = () => {
-    if (m) Object.values(m).forEach((model) => model.dispose());
-    m = undefined;
-  };
-  /** The models saved in a checkpoint, under their state prefixes. */
-  const stateModels = () => {
-    const s = built();
-    return {
-      projector: s.projector,
-      predictor: s.predictor,
-      target_encoder: s.targetEncoder,
-      target_projector: s.targetProjector,
-    };
-  };
   const tau = (step: number, totalSteps: number) => byolMomentum(momentum, step + 1, totalSteps);
-  return {
+  return defineMethod<ByolParts, TwoViews, ByolOutputs>({
     name: 'byol',
     async build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
-      views = twoViews(fn, augment, ctx.inputShape);
-      dispose();
-      encoder = enc;
+      const views = twoViews(fn, augment, ctx.inputShape);
       const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
       const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
-      m = {
+      const models = {
         projector,
         predictor,
-        targetEncoder: await cloneModel(enc),
-        targetProjector: await cloneModel(projector),
+        target_encoder: await cloneModel(enc),
+        target_projector: await cloneModel(projector),
       };
+      return { models, views };
     },
-    trainableVariables() {
-      const s = built();
-      return trainableVariables(s.encoder, s.projector, s.predictor);
+    trainableVariables: (p) =>
+      trainableVariables(p.encoder, p.models.projector, p.models.predictor),
+    prepare(p, batch, ctx) {
+      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
+      return { view0, view1 };
     },
-    loss(batch, ctx) {
-      const s = built();
+    forward({ encoder, models: m }, { view0, view1 }) {
       return tf.tidy(() => {
-        const [v1, v2] = s.views(batch, ctx.rng);
-        const x = tf.concat([v1, v2], 0); // [2B, H, W, C]
-        const p = forward(s.predictor, forward(s.projector, forward(s.encoder, x))); // [2B, P]
-        const zt = forward(s.targetProjector, forward(s.targetEncoder, x)); // [2B, P], no gradient path
-        return symmetricNegativeCosine(p, zt);
+        const b = view0.shape[0];
+        const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
+        const p = forward(m.predictor, forward(m.projector, forward(encoder, x))); // [2B, P]
+        const t = forward(m.target_projector, forward(m.target_encoder, x)); // [2B, P], no gradient path
+        const [p1, p2] = tf.split(p, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D]; // [B, P] each
+        const [t1, t2] = tf.split(t, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
+        return { p1, p2, t1, t2 };
       });
     },
-    afterStep(ctx) {
-      const s = built();
+    loss: (_p, { p1, p2, t1, t2 }) => ({ loss: symmetricNegativeCosine(p1, p2, t1, t2) }),
+    afterStep({ encoder, models: m }, ctx) {
       const t = tau(ctx.step, ctx.totalSteps);
-      emaUpdate(s.encoder, s.targetEncoder, t);
-      emaUpdate(s.projector, s.targetProjector, t);
+      emaUpdate(encoder, m.target_encoder, t);
+      emaUpdate(m.projector, m.target_projector, t);
     },
-    metrics(ctx) {
-      return { momentum: tau(ctx.step, ctx.totalSteps) };
-    },
-    getState() {
-      return { tensors: modelsState(stateModels()) };
-    },
-    setState(state) {
-      setModelsState(fn, stateModels(), state.tensors);
-    },
-    dispose,
-  };
+    metrics: (_p, ctx) => ({ momentum: tau(ctx.step, ctx.totalSteps) }),
+  });
 }
+
+/** BYOL in the method registry. */
+export const byolEntry: MethodEntry = {
+  name: 'byol',
+  summary: 'BYOL (Grill et al. 2020): online network predicts an EMA target of the other view',
+  modality: 'images',
+  options: [
+    { name: 'momentum', type: 'number', default: 0.996, doc: 'base EMA momentum (cosine to 1)' },
+    ...PROJECTOR_OPTIONS,
+    {
+      name: 'predictorHiddenDim',
+      type: 'integer',
+      default: 512,
+      doc: 'hidden width of the predictor',
+    },
+  ],
+  create: (o) => byol(o as ByolOptions),
+};

@@ -1,24 +1,38 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackends } from '@ssl/test-utils';
 import { pretrain } from '../pretrain';
-import type { Method } from './method';
+import type { AnyMethod } from './method';
 import { simclr } from './simclr';
 import { moco } from './moco';
 import { byol } from './byol';
 import { simsiam } from './simsiam';
 import { barlowTwins } from './barlow-twins';
 import { vicreg } from './vicreg';
+import { dino } from './dino';
+import { nnclr } from './nnclr';
 import { noiseAugment, tinyEncoder, tinyImages } from '../testing/fixtures';
 import type { Augmentation } from '@ssl/augment';
 
 const heads = { projectionDim: 8, hiddenDim: 16 };
-const factories: Record<string, (augment?: Augmentation) => Method<tf.Tensor4D>> = {
+const factories: Record<string, (augment?: Augmentation) => AnyMethod> = {
   simclr: (augment) => simclr({ ...heads, augment }),
   moco: (augment) => moco({ ...heads, queueSize: 16, augment }),
   byol: (augment) => byol({ ...heads, predictorHiddenDim: 8, augment }),
   simsiam: (augment) => simsiam({ ...heads, augment }),
   barlow: (augment) => barlowTwins({ ...heads, augment }),
   vicreg: (augment) => vicreg({ ...heads, augment }),
+  dino: (augment) =>
+    dino({
+      outDim: 16,
+      hiddenDim: 16,
+      bottleneckDim: 8,
+      localCrops: 2,
+      localSize: 8,
+      globalAugment: augment,
+      localAugment: augment,
+      warmupTeacherEpochs: 2,
+    }),
+  nnclr: (augment) => nnclr({ ...heads, queueSize: 16, augment }),
 };
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -28,7 +42,7 @@ describeBackends(
   () => {
     for (const [name, make] of Object.entries(factories)) {
       describe(name, () => {
-        it('lowers the loss on an easy problem', async () => {
+        it('trains with finite losses; the loss falls on an easy problem', async () => {
           const images = tinyImages(16);
           const encoder = tinyEncoder();
           const method = make(noiseAugment);
@@ -43,12 +57,14 @@ describeBackends(
           });
           const losses = history.map((h) => h.loss);
           expect(losses.every(Number.isFinite)).toBe(true);
-          // MoCo: compare once the queue holds real keys (2 steps), not its random initial vectors
-          const from = name === 'moco' ? 2 : 0;
-          expect(mean(losses.slice(-4))).toBeLessThan(mean(losses.slice(from, from + 4)));
           method.dispose();
           encoder.dispose();
           images.dispose();
+          // DINO's cross-entropy rises while the teacher sharpens: collapse.test.ts checks it instead
+          if (name === 'dino') return;
+          // MoCo, NNCLR: compare once the queue holds real keys (2 steps), not its random initial vectors
+          const from = name === 'moco' || name === 'nnclr' ? 2 : 0;
+          expect(mean(losses.slice(-4))).toBeLessThan(mean(losses.slice(from, from + 4)));
         });
 
         it('keeps tf.memory().numTensors flat over steps (default augmentation)', async () => {

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@ssl/augment';
 import { transformerEncoder } from '@ssl/encoders';
 import { WordPieceTokenizer } from '@ssl/mlm';
-import { describeBackends, expectFlatMemory } from '@ssl/test-utils';
+import { describeBackends } from '@ssl/test-utils';
 import { pretrain } from '../pretrain';
-import type { StepContext } from './method';
+import { runStep } from '../training/step';
 import { mlm } from './mlm';
 
 const CORPUS = [
@@ -33,33 +33,28 @@ function setup() {
     ffnDim: 64,
     dropout: 0,
   });
-  return { tok, ids, encoder };
+  const attentionMask = tf.tensor2d(
+    tok.encodeBatch(CORPUS, { maxLength: T, padding: 'max_length' }).attentionMask,
+    undefined,
+    'int32',
+  );
+  return { tok, ids, attentionMask, encoder };
 }
 
-function stepCtx(step: number, records: Record<string, number>): StepContext {
-  return {
-    step,
-    epoch: 0,
-    totalSteps: 10,
-    lr: 1e-3,
-    rng: createRng(step),
-    record: (name, v) => {
-      records[name] = typeof v === 'number' ? v : v.dataSync()[0];
-      if (typeof v !== 'number') v.dispose();
-    },
-  };
+function stepFields(step: number) {
+  return { step, epoch: 0, totalSteps: 10, stepsPerEpoch: 10, lr: 1e-3, rng: createRng(step) };
 }
 
 describeBackends(
   'mlm method',
   () => {
     it('trains through pretrain(): loss falls, accuracy and perplexity are logged', async () => {
-      const { tok, ids, encoder } = setup();
+      const { tok, ids, attentionMask, encoder } = setup();
       const method = mlm({ tokenizer: tok, maskProb: 0.3 });
       const res = await pretrain({
         method,
         encoder,
-        data: ids,
+        data: { inputIds: ids, attentionMask },
         epochs: 6,
         batchSize: 6,
         optimizer: tf.train.adam(2e-2),
@@ -75,11 +70,12 @@ describeBackends(
       );
       method.dispose();
       encoder.dispose();
-      ids.dispose();
+      tf.dispose([ids, attentionMask]);
     });
 
     it('keeps memory flat per step; getState/setState round-trip the head', async () => {
-      const { tok, ids, encoder } = setup();
+      const { tok, ids, attentionMask, encoder } = setup();
+      const batch = { inputIds: ids, attentionMask };
       const method = mlm({ tokenizer: tok, wholeWordMask: true });
       await method.build(encoder, {
         inputShape: [T],
@@ -91,17 +87,15 @@ describeBackends(
         epochs: 3,
       });
       const opt = tf.train.adam(1e-2);
-      const records: Record<string, number> = {};
+      let records: Record<string, number> = {};
       let step = 0;
-      await expectFlatMemory(
-        () =>
-          opt.minimize(
-            () => method.loss(ids, stepCtx(step++, records)),
-            true,
-            method.trainableVariables(),
-          ),
-        4,
-      );
+      const vars0 = method.trainableVariables();
+      const counts: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        records = (await runStep(method, opt, vars0, batch, stepFields(step++))).metrics;
+        counts.push(tf.memory().numTensors);
+      }
+      for (let i = 2; i < counts.length; i++) expect(counts[i]).toBe(counts[1]);
       expect(Object.keys(records).sort()).toEqual(['maskedAccuracy', 'perplexity']);
       const vars = method.trainableVariables();
       const emb = encoder.getLayer('token_embedding').weights[0].read() as tf.Variable;
@@ -112,28 +106,24 @@ describeBackends(
         Object.entries(state.tensors).map(([k, t]) => [k, tf.clone(t)]),
       );
       expect(Object.keys(saved)).toHaveLength(5); // dense kernel+bias, LN gamma+beta, output bias
-      opt.minimize(
-        () => method.loss(ids, stepCtx(99, records)),
-        false,
-        method.trainableVariables(),
-      );
+      await runStep(method, opt, vars0, batch, stepFields(99));
       method.setState({ tensors: saved });
       for (const [k, t] of Object.entries(method.getState().tensors)) {
         expect(Array.from(t.dataSync())).toEqual(Array.from(saved[k].dataSync()));
       }
       expect(() => method.setState({ tensors: {} })).toThrow(
-        /mlm.setState: state has no tensor 'mlm_head\/0'/,
+        /mlm.setState: 'mlm_head\/0' must have shape \[32,32\], got none/,
       );
       tf.dispose(Object.values(saved));
       opt.dispose();
       method.dispose();
       encoder.dispose();
-      ids.dispose();
+      tf.dispose([ids, attentionMask]);
     });
 
     it('refuses a missing tokenizer and a vocabulary mismatch', async () => {
       expect(() => mlm({} as never)).toThrow(/mlm: options.tokenizer must give vocabSize/);
-      const { tok, ids, encoder } = setup();
+      const { tok, ids, attentionMask, encoder } = setup();
       const other = mlm({
         tokenizer: {
           ...tok,
@@ -143,7 +133,7 @@ describeBackends(
           maskTokenId: 4,
         },
       });
-      expect(() =>
+      await expect(
         other.build(encoder, {
           inputShape: [T],
           seed: 0,
@@ -153,9 +143,9 @@ describeBackends(
           totalSteps: 1,
           epochs: 1,
         }),
-      ).toThrow(/token embedding has (\d+) rows but tokenizer.vocabSize is (\d+)/);
+      ).rejects.toThrow(/token embedding has (\d+) rows but tokenizer.vocabSize is (\d+)/);
       encoder.dispose();
-      ids.dispose();
+      tf.dispose([ids, attentionMask]);
     });
   },
   ['cpu'], // training an embedding on wasm awaits @ssl/backends' UnsortedSegmentSum

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { maskTokens, mlmLoss, mlmModel } from '@ssl/mlm';
-import type { Method } from './method';
+import { getTokenEmbedding } from '@ssl/encoders';
+import { maskTokens, maskedPositions, MlmHead } from '@ssl/mlm';
+import { defineMethod } from './define-method';
+import type { Batch, Method } from './method';
 import { headSeed } from './model-state';
+import type { MethodEntry } from './method-entry';
 
 /** What the MLM method needs from a tokenizer (a `WordPieceTokenizer` from @ssl/mlm has all of it). */
 export interface MlmTokenInfo {
@@ -28,20 +29,55 @@ export interface MlmOptions {
   randomProb?: number;
   /** Select whole words (a token and its `##` pieces) together. Default false. */
   wholeWordMask?: boolean;
-  /** Name of the encoder's token embedding layer, tied to the output projection. Default 'token_embedding'. */
-  embeddingLayerName?: string;
 }
 
+/** MLM's views: the masked ids, the batch's attention mask and the predicted positions and their labels. */
+export type MlmViews = {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  positions: tf.Tensor1D;
+  targets: tf.Tensor1D;
+};
+/** MLM's outputs, one row per predicted token: its cross-entropy `nll` and `correct` (1 when argmax = label), `[M]`. */
+export type MlmOutputs = { nll: tf.Tensor1D; correct: tf.Tensor1D };
+
 const FN = 'mlm';
-const HEAD_LAYERS = ['mlm_transform', 'mlm_layer_norm', 'mlm_output'];
+
+/** The token ids `[B, T]` and attention mask `[B, T]` of a batch. */
+function tokenBatch(batch: Batch): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
+  const ids = batch.inputIds;
+  const mask = batch.attentionMask;
+  if (!ids || ids.rank !== 2) {
+    throw new Error(
+      `${FN}: a batch must hold token ids [B, T] as 'inputIds', got ${
+        ids ? `shape [${ids.shape}]` : `fields [${Object.keys(batch)}]`
+      }`,
+    );
+  }
+  if (!mask || !tf.util.arraysEqual(mask.shape, ids.shape)) {
+    throw new Error(
+      `${FN}: a batch must hold 'attentionMask' [${ids.shape}] (1 = token, 0 = padding) beside 'inputIds', got ${
+        mask ? `[${mask.shape}]` : 'none'
+      }`,
+    );
+  }
+  return { ids: ids as tf.Tensor2D, mask: mask as tf.Tensor2D };
+}
+
+/** The MLM method, plus its head (for held-out evaluation after pretraining). */
+export type MlmMethod = Method<MlmViews, MlmOutputs> & {
+  /** The tied MLM head built by `build()` (owned by the method: freed by its `dispose()`). */
+  head(): MlmHead;
+};
 
 /**
  * Masked language modeling (BERT, Devlin et al. 2019) as a `pretrain()` method.
- * Each batch is a `Tensor2D` of token ids `[B, T]` (padded with the tokenizer's
- * [PAD]; the attention mask is `ids != [PAD]`). Per step: `maskTokens` with a seed
- * drawn from the run's generator, the encoder (a `transformerEncoder`) plus the
- * tied MLM head of `mlmModel`, and `maskedCrossEntropy` on the selected positions
- * (`mlmLoss`: the head runs only there).
+ * Each batch is `{ inputIds, attentionMask }` (`[B, T]` each, as
+ * `tokenizer.encodeBatch` gives them). `prepare` (outside the tape) masks the
+ * tokens with `maskTokens`, seeded from the run's generator, and finds the
+ * predicted positions; `forward` runs the encoder (a `transformerEncoder`)
+ * and the tied {@link MlmHead} only at the predicted positions, giving each
+ * predicted token's cross-entropy; `loss` is their mean over the batch.
  * Logged per step: `maskedAccuracy` and `perplexity` (exp of the step's loss).
  *
  * Defaults: maskProb 0.15, replaceProb 0.8, randomProb 0.1, no whole-word masking.
@@ -49,12 +85,13 @@ const HEAD_LAYERS = ['mlm_transform', 'mlm_layer_norm', 'mlm_output'];
  * @example
  * ```ts
  * const tok = WordPieceTokenizer.train(texts, { vocabSize: 8000 });
- * const ids = tf.tensor2d(tok.encodeBatch(texts, { maxLength: 128, padding: 'max_length' }).ids, undefined, 'int32');
+ * const enc = tok.encodeBatch(texts, { maxLength: 128, padding: 'max_length' });
+ * const data = { inputIds: tf.tensor2d(enc.ids, undefined, 'int32'), attentionMask: tf.tensor2d(enc.attentionMask) };
  * const encoder = transformerEncoder({ vocabSize: tok.vocabSize, maxLength: 128 });
- * await pretrain({ method: mlm({ tokenizer: tok }), encoder, data: ids, epochs: 3, batchSize: 32 });
+ * await pretrain({ method: mlm({ tokenizer: tok }), encoder, data, epochs: 3, batchSize: 32 });
  * ```
  */
-export function mlm(opts: MlmOptions): Method<tf.Tensor2D> {
+export function mlm(opts: MlmOptions): MlmMethod {
   const tok = opts?.tokenizer;
   if (!tok || !Number.isInteger(tok.vocabSize) || !Array.isArray(tok.specialTokenIds)) {
     throw new Error(
@@ -71,96 +108,96 @@ export function mlm(opts: MlmOptions): Method<tf.Tensor2D> {
     }
     continuation = tok.continuationTokenIds();
   }
-  let model: LayersModel | undefined;
-  let encoder: LayersModel | undefined;
-  const built = () => {
-    if (!model || !encoder) throw new Error(`${FN}: call build() first (pretrain does)`);
-    return { model, encoder };
-  };
-  const headWeights = (): tfl.LayerVariable[] =>
-    HEAD_LAYERS.flatMap((n) => built().model.getLayer(n).weights);
-
-  return {
+  // the head is not a LayersModel: its variables are listed (and saved, disposed) by name
+  let head: MlmHead | undefined;
+  const method = defineMethod<{ variables: Record<string, tf.Variable> }, MlmViews, MlmOutputs>({
     name: 'mlm',
-    dataKey: 'ids',
+    inputKey: 'inputIds',
     build(enc, ctx) {
-      if (model) for (const w of headWeights()) w.dispose(); // rebuilt: free the old head
-      const emb = enc.layers.find((l) => l.name === (opts.embeddingLayerName ?? 'token_embedding'));
-      const v = emb?.weights[0]?.shape[0];
-      if (v !== undefined && v !== tok.vocabSize) {
+      const v = getTokenEmbedding(enc).weights[0]?.shape[0];
+      if (v !== tok.vocabSize) {
         throw new Error(
           `${FN}: the encoder's token embedding has ${v} rows but tokenizer.vocabSize is ${tok.vocabSize}`,
         );
       }
-      encoder = enc;
-      model = mlmModel({
-        encoder: enc,
-        embeddingLayerName: opts.embeddingLayerName,
-        seed: headSeed(ctx.seed, 0),
-      });
+      head = new MlmHead(enc, { seed: headSeed(ctx.seed, 0) });
+      return { variables: head.variables() };
     },
-    trainableVariables() {
+    trainableVariables(p) {
       // the encoder's weights (the embedding once: the head reads it, it owns no copy) + the head's
-      return built().model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const enc = p.encoder.trainableWeights.map((w) => w.read() as tf.Variable);
+      return [...enc, ...Object.values(p.variables)];
     },
-    loss(batch, ctx) {
-      const m = built();
-      if (batch.rank !== 2) {
-        throw new Error(`${FN}: a batch must be token ids [B, T], got shape [${batch.shape}]`);
-      }
-      const ids = batch.dtype === 'int32' ? batch : tf.cast(batch, 'int32');
-      const { inputIds, labels } = maskTokens(ids as tf.Tensor2D, {
-        maskTokenId: tok.maskTokenId,
-        vocabSize: tok.vocabSize,
-        specialTokenIds: tok.specialTokenIds,
-        maskProb,
-        replaceProb,
-        randomProb,
-        seed: ctx.rng.int(0x7fffffff),
-        wholeWordMask: continuation ? { continuationTokenIds: continuation } : undefined,
-      });
-      const loss = tf.tidy(() => {
-        const attentionMask = tf.cast(
-          tf.notEqual(ids, tf.scalar(tok.padTokenId, 'int32')),
-          'float32',
-        ) as tf.Tensor2D; // [B, T]
-        // the head runs only at the masked positions (same loss as on full [B, T, V] logits)
-        const { loss: l, accuracy } = mlmLoss(m.model, {
-          inputIds,
-          attentionMask,
-          labels,
-          training: true,
+    prepare(_p, batch, ctx) {
+      const { ids: raw, mask } = tokenBatch(batch);
+      return tf.tidy(() => {
+        const ids = (raw.dtype === 'int32' ? raw : tf.cast(raw, 'int32')) as tf.Tensor2D;
+        const { inputIds, labels } = maskTokens(ids, {
+          maskTokenId: tok.maskTokenId,
+          vocabSize: tok.vocabSize,
+          specialTokenIds: tok.specialTokenIds,
+          maskProb,
+          replaceProb,
+          randomProb,
+          seed: ctx.rng.int(0x7fffffff),
+          wholeWordMask: continuation ? { continuationTokenIds: continuation } : undefined,
         });
-        ctx.record('maskedAccuracy', accuracy);
-        ctx.record('perplexity', tf.exp(l) as tf.Scalar);
-        return l;
-      });
-      tf.dispose([inputIds, labels]);
-      if (ids !== batch) ids.dispose();
-      return loss;
-    },
-    getState() {
-      const tensors: Record<string, tf.Tensor> = {};
-      headWeights().forEach((w, i) => (tensors[`mlm_head/${i}`] = w.read()));
-      return { tensors };
-    },
-    setState(state) {
-      headWeights().forEach((w, i) => {
-        const t = state.tensors[`mlm_head/${i}`];
-        if (!t) throw new Error(`${FN}.setState: state has no tensor 'mlm_head/${i}' (${w.name})`);
-        if (!tf.util.arraysEqual(t.shape, w.shape as number[])) {
-          throw new Error(
-            `${FN}.setState: 'mlm_head/${i}' (${w.name}) must have shape [${w.shape}], got [${t.shape}]`,
-          );
-        }
-        w.write(t);
+        const attentionMask = tf.cast(mask, 'float32') as tf.Tensor2D;
+        return { inputIds, attentionMask, ...maskedPositions(labels) };
       });
     },
-    dispose() {
-      // Free the head's own variables only; the encoder belongs to the caller.
-      if (model) for (const w of headWeights()) w.dispose();
-      model = undefined;
-      encoder = undefined;
+    forward(p, { inputIds, attentionMask, positions, targets }) {
+      return tf.tidy(() => {
+        const hidden = p.encoder.apply([inputIds, attentionMask], {
+          training: true,
+        }) as tf.Tensor3D; // [B, T, D]
+        return head!.tokenLosses(hidden, { positions, targets });
+      });
     },
-  };
+    loss(_p, { nll, correct }, ctx) {
+      return tf.tidy(() => {
+        // the mean over every predicted token of the (global) batch
+        const m = Math.max(nll.shape[0], 1);
+        const loss = tf.div(tf.sum(nll), m) as tf.Scalar;
+        ctx.record('maskedAccuracy', tf.div(tf.sum(correct), m) as tf.Scalar);
+        ctx.record('perplexity', tf.exp(loss) as tf.Scalar);
+        return { loss };
+      });
+    },
+  });
+  return Object.assign(method, {
+    head(): MlmHead {
+      if (!head) throw new Error(`${FN}: call build() first (pretrain does)`);
+      return head;
+    },
+  });
 }
+
+/** MLM in the method registry (`tokenizer` is passed in code). */
+export const mlmEntry: MethodEntry = {
+  name: 'mlm',
+  summary: 'masked language modeling (BERT, Devlin et al. 2019) with a tied MLM head',
+  modality: 'text',
+  options: [
+    {
+      name: 'maskProb',
+      type: 'number',
+      default: 0.15,
+      doc: 'probability that a token is predicted',
+    },
+    { name: 'replaceProb', type: 'number', default: 0.8, doc: 'of those, fraction set to [MASK]' },
+    {
+      name: 'randomProb',
+      type: 'number',
+      default: 0.1,
+      doc: 'of those, fraction set to a random token',
+    },
+    {
+      name: 'wholeWordMask',
+      type: 'boolean',
+      default: false,
+      doc: "mask a word's '##' pieces together",
+    },
+  ],
+  create: (o) => mlm(o as unknown as MlmOptions),
+};

@@ -1,23 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { infoNCELoss } from '@ssl/losses';
+import { defineMethod } from './define-method';
 import { methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import {
-  forward,
-  headSeed,
-  modelsState,
-  representationDim,
-  setModelsState,
-  trainableVariables,
-} from './model-state';
+import { forward, headSeed, representationDim, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
-import { twoViews } from './views';
+import type { TwoViews } from './projector-method';
+import { batchImages, twoViews, type ViewMaker } from './views';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link moco}. */
 export interface MocoOptions extends ProjectorOptions {
-  /** Number of past keys kept as negatives (must be >= batchSize). Default 4096 (MoCo: 65536). */
+  /** Number of past keys kept as negatives (must be >= batchSize). Default `max(4096, batchSize)` (MoCo: 65536). */
   queueSize?: number;
   /** Momentum of the key encoder. Default 0.99 (MoCo: 0.999 for long ImageNet runs). */
   momentum?: number;
@@ -38,6 +34,23 @@ export function enqueue(queue: tf.Variable, keys: tf.Tensor, ptr: number): void 
   tf.tidy(() => queue.assign(tf.gather(tf.concat([queue, keys], 0), tf.tensor1d(src, 'int32'))));
 }
 
+/** Unit rows of `x` `[N, D]`. */
+export function l2Rows(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(x, tf.norm(x, 'euclidean', 1, true)) as tf.Tensor2D);
+}
+
+/** MoCo's outputs: queries `q` (first view) and unit keys `k` (second view, key network, no gradient path), `[B, P]`. */
+export type MocoOutputs = { q: tf.Tensor2D; k: tf.Tensor2D };
+/** What MoCo's loss hands to `afterStep`: the unit keys to enqueue. */
+export type MocoAux = { keys: tf.Tensor2D };
+
+type MocoParts = {
+  models: { projector: LayersModel; key_encoder: LayersModel; key_projector: LayersModel };
+  variables: { queue: tf.Variable };
+  counters: { queuePtr: number };
+  views: ViewMaker;
+};
+
 /**
  * MoCo v2 (He et al. 2020, "Momentum Contrast for Unsupervised Visual
  * Representation Learning"; Chen et al. 2020, "Improved Baselines with
@@ -46,72 +59,50 @@ export function enqueue(queue: tf.Variable, keys: tf.Tensor, ptr: number): void 
  * InfoNCE of each query against its key (the other view) and a queue of
  * `queueSize` past keys (a `tf.Variable` ring buffer, filled with random unit
  * vectors at the start). After each step the key network moves
- * (`key = m * key + (1 - m) * query`) and the batch's keys enter the queue.
+ * (`key = m * key + (1 - m) * query`) and the batch's keys (the loss's `aux`)
+ * enter the queue.
  *
- * Defaults: queueSize 4096, momentum 0.99, temperature 0.2, projectionDim 128, hiddenDim 512, augment by image size.
+ * Defaults: queueSize max(4096, batchSize), momentum 0.99, temperature 0.2, projectionDim 128, hiddenDim 512, augment by image size.
  *
  * @example
  * ```ts
  * await pretrain({ method: moco({ queueSize: 1024 }), encoder, data: images, epochs: 5, batchSize: 128 });
  * ```
  */
-export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
+export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, MocoAux> {
   const fn = 'moco';
   const {
-    queueSize = 4096,
+    queueSize: askedQueue,
     momentum = 0.99,
     temperature = 0.2,
     projectionDim = 128,
     hiddenDim = 512,
     augment,
   } = opts;
-  if (!Number.isInteger(queueSize) || queueSize < 1) {
-    throw new Error(`moco: queueSize must be an integer >= 1, got ${queueSize}`);
+  if (askedQueue !== undefined && (!Number.isInteger(askedQueue) || askedQueue < 1)) {
+    throw new Error(`moco: queueSize must be an integer >= 1, got ${askedQueue}`);
   }
+  let queueSize = askedQueue ?? 4096;
   checkMomentum(fn, momentum);
   if (!(Number.isFinite(temperature) && temperature > 0)) {
     throw new Error(`moco: temperature must be a finite number > 0, got ${temperature}`);
   }
-  let encoder: LayersModel | undefined;
-  let m: { projector: LayersModel; keyEncoder: LayersModel; keyProjector: LayersModel } | undefined;
-  let queue: tf.Variable | undefined;
-  let ptr = 0;
-  let pendingKeys: tf.Tensor | undefined;
-  let views: ReturnType<typeof twoViews> | undefined;
-  const built = () => {
-    if (!encoder || !m || !queue || !views)
-      throw new Error(`${fn}: call build() first (pretrain does)`);
-    return { encoder, queue, views, ...m };
-  };
-  const dispose = () => {
-    if (m) Object.values(m).forEach((model) => model.dispose());
-    m = undefined;
-    queue?.dispose();
-    pendingKeys?.dispose();
-    queue = pendingKeys = undefined;
-  };
-  /** The models saved in a checkpoint, under their state prefixes. */
-  const stateModels = () => {
-    const s = built();
-    return { projector: s.projector, key_encoder: s.keyEncoder, key_projector: s.keyProjector };
-  };
-  return {
+  return defineMethod<MocoParts, TwoViews, MocoOutputs, MocoAux>({
     name: 'moco',
     async build(enc, ctx) {
+      queueSize = askedQueue ?? Math.max(4096, ctx.batchSize);
       if (ctx.batchSize > queueSize) {
         throw new Error(`moco: queueSize (${queueSize}) must be >= batchSize (${ctx.batchSize})`);
       }
       const inputDim = representationDim(fn, enc);
-      views = twoViews(fn, augment, ctx.inputShape);
-      dispose();
-      encoder = enc;
+      const views = twoViews(fn, augment, ctx.inputShape);
       const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
-      m = {
+      const models = {
         projector,
-        keyEncoder: await cloneModel(enc),
-        keyProjector: await cloneModel(projector),
+        key_encoder: await cloneModel(enc),
+        key_projector: await cloneModel(projector),
       };
-      queue = tf.tidy(() => {
+      const queue = tf.tidy(() => {
         const r = tf.randomNormal(
           [queueSize, projectionDim],
           0,
@@ -119,62 +110,62 @@ export function moco(opts: MocoOptions = {}): Method<tf.Tensor4D> {
           'float32',
           headSeed(ctx.seed, 2),
         );
-        return tf.variable(tf.div(r, tf.norm(r, 'euclidean', 1, true)), false); // [K, P] unit rows
+        return tf.variable(l2Rows(r as tf.Tensor2D), false); // [K, P] unit rows
       });
-      ptr = 0;
+      return { models, variables: { queue }, counters: { queuePtr: 0 }, views };
     },
-    trainableVariables() {
-      const s = built();
-      return trainableVariables(s.encoder, s.projector);
+    trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),
+    prepare(p, batch, ctx) {
+      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
+      return { view0, view1 };
     },
-    loss(batch, ctx) {
-      const s = built();
+    forward({ encoder, models: m }, { view0, view1 }) {
       return tf.tidy(() => {
-        const [v1, v2] = s.views(batch, ctx.rng);
-        const q = forward(s.projector, forward(s.encoder, v1)) as tf.Tensor2D; // [B, P]
-        const k = forward(s.keyProjector, forward(s.keyEncoder, v2)) as tf.Tensor2D; // [B, P], no gradient path
-        const kUnit = tf.div(k, tf.norm(k, 'euclidean', 1, true)) as tf.Tensor2D;
-        pendingKeys?.dispose();
-        pendingKeys = tf.keep(kUnit);
-        return infoNCELoss(q, kUnit, { negatives: s.queue as tf.Tensor2D, temperature });
+        const q = forward(m.projector, forward(encoder, view0)) as tf.Tensor2D; // [B, P]
+        const k = forward(m.key_projector, forward(m.key_encoder, view1)) as tf.Tensor2D; // [B, P], no gradient path
+        return { q, k: l2Rows(k) };
       });
     },
-    afterStep() {
-      const s = built();
-      emaUpdate(s.encoder, s.keyEncoder, momentum);
-      emaUpdate(s.projector, s.keyProjector, momentum);
-      if (pendingKeys) {
-        enqueue(s.queue, pendingKeys, ptr);
-        ptr = (ptr + pendingKeys.shape[0]) % queueSize;
-        pendingKeys.dispose();
-        pendingKeys = undefined;
-      }
-    },
-    getState() {
-      const s = built();
+    loss(p, { q, k }) {
+      const queue = p.variables.queue as tf.Tensor2D;
       return {
-        tensors: { ...modelsState(stateModels()), queue: s.queue },
-        json: { queuePtr: ptr },
+        loss: infoNCELoss(q, k, { negatives: queue, temperature }),
+        aux: { keys: tf.clone(k) },
       };
     },
-    setState(state) {
-      const s = built();
-      setModelsState(fn, stateModels(), state.tensors);
-      const q = state.tensors.queue;
-      if (!q || !tf.util.arraysEqual(q.shape, s.queue.shape)) {
-        throw new Error(
-          `moco.setState: queue must have shape [${s.queue.shape}], got ${q ? `[${q.shape}]` : 'none'}`,
-        );
+    afterStep({ encoder, models: m, variables, counters }, _ctx, aux) {
+      emaUpdate(encoder, m.key_encoder, momentum);
+      emaUpdate(m.projector, m.key_projector, momentum);
+      if (aux) {
+        enqueue(variables.queue, aux.keys, counters.queuePtr);
+        counters.queuePtr = (counters.queuePtr + aux.keys.shape[0]) % queueSize;
       }
-      s.queue.assign(q);
-      const p = state.json?.queuePtr;
-      if (!Number.isInteger(p) || (p as number) < 0 || (p as number) >= queueSize) {
-        throw new Error(
-          `moco.setState: json.queuePtr must be an integer in [0, ${queueSize}), got ${p}`,
-        );
-      }
-      ptr = p as number;
     },
-    dispose,
-  };
+    checkCounters(_p, { queuePtr }) {
+      if (queuePtr < 0 || queuePtr >= queueSize) {
+        throw new Error(
+          `moco.setState: json.queuePtr must be an integer in [0, ${queueSize}), got ${queuePtr}`,
+        );
+      }
+    },
+  });
 }
+
+/** MoCo v2 in the method registry. */
+export const mocoEntry: MethodEntry = {
+  name: 'moco',
+  summary: 'MoCo v2 (He et al. 2020): InfoNCE against a momentum key encoder and a queue of keys',
+  modality: 'images',
+  options: [
+    {
+      name: 'queueSize',
+      type: 'integer',
+      default: 'max(4096, batchSize)',
+      doc: 'past keys kept as negatives',
+    },
+    { name: 'momentum', type: 'number', default: 0.99, doc: 'momentum of the key encoder' },
+    { name: 'temperature', type: 'number', default: 0.2, doc: 'InfoNCE temperature' },
+    ...PROJECTOR_OPTIONS,
+  ],
+  create: (o) => moco(o as MocoOptions),
+};

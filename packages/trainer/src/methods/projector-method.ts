@@ -1,69 +1,57 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { defineMethod } from './define-method';
 import { methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import {
-  forward,
-  modelState,
-  representationDim,
-  setModelState,
-  trainableVariables,
-} from './model-state';
-import { twoViews } from './views';
+import { forward, representationDim, trainableVariables } from './model-state';
+import { batchImages, twoViews, type ViewMaker } from './views';
+
+/** Views of the two-view image methods. */
+export type TwoViews = { view0: tf.Tensor4D; view1: tf.Tensor4D };
+/** Projections of both views: `z1`, `z2` `[B, P]`. */
+export type TwoProjections = { z1: tf.Tensor2D; z2: tf.Tensor2D };
 
 /**
  * The shape shared by SimCLR, Barlow Twins and VICReg: two augmented views
- * through the encoder and one projection head (both views in one forward
- * pass), then a symmetric loss of the two projections `z1, z2` `[B, P]`.
+ * (made in `prepare`, outside the tape) through the encoder and one
+ * projection head (both views in one forward pass), then a symmetric loss of
+ * the two projections `z1, z2` `[B, P]`.
  */
 export function projectorMethod(
   name: string,
   fn: string,
   opts: ProjectorOptions,
   loss: (z1: tf.Tensor2D, z2: tf.Tensor2D) => tf.Scalar,
-): Method<tf.Tensor4D> {
+): Method<TwoViews, TwoProjections> {
   const { projectionDim = 128, hiddenDim = 512, augment } = opts;
-  let encoder: LayersModel | undefined;
-  let projector: LayersModel | undefined;
-  let views: ReturnType<typeof twoViews> | undefined;
-  const built = () => {
-    if (!encoder || !projector || !views)
-      throw new Error(`${fn}: call build() first (pretrain does)`);
-    return { encoder, projector, views };
-  };
-  return {
+  return defineMethod<
+    { models: { projector: LayersModel }; views: ViewMaker },
+    TwoViews,
+    TwoProjections
+  >({
     name,
+    fn,
     build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
-      views = twoViews(fn, augment, ctx.inputShape);
-      projector?.dispose();
-      encoder = enc;
-      projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const views = twoViews(fn, augment, ctx.inputShape);
+      const projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed);
+      return { models: { projector }, views };
     },
-    trainableVariables() {
-      const m = built();
-      return trainableVariables(m.encoder, m.projector);
+    trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),
+    prepare(p, batch, ctx) {
+      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
+      return { view0, view1 };
     },
-    loss(batch, ctx) {
-      const m = built();
+    forward(p, { view0, view1 }) {
       return tf.tidy(() => {
-        const [v1, v2] = m.views(batch, ctx.rng);
-        const b = batch.shape[0];
-        const z = forward(m.projector, forward(m.encoder, tf.concat([v1, v2], 0))) as tf.Tensor2D; // [2B, P]
+        const b = view0.shape[0];
+        const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
+        const z = forward(p.models.projector, forward(p.encoder, x)) as tf.Tensor2D; // [2B, P]
         const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D]; // [B, P] each
-        return loss(z1, z2);
+        return { z1, z2 };
       });
     },
-    getState() {
-      return { tensors: modelState('projector', built().projector) };
-    },
-    setState(state) {
-      setModelState(fn, 'projector', built().projector, state.tensors);
-    },
-    dispose() {
-      projector?.dispose();
-      projector = undefined;
-    },
-  };
+    loss: (_p, { z1, z2 }) => ({ loss: loss(z1, z2) }),
+  });
 }

@@ -1,8 +1,9 @@
 import { ntXentLoss } from '@ssl/losses';
-import type * as tf from '@tensorflow/tfjs-core';
+
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { projectorMethod } from './projector-method';
+import { projectorMethod, type TwoProjections, type TwoViews } from './projector-method';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link simclr}. */
 export interface SimclrOptions extends ProjectorOptions {
@@ -23,10 +24,22 @@ export interface SimclrOptions extends ProjectorOptions {
  * await pretrain({ method: simclr({ temperature: 0.2 }), encoder, data: images, epochs: 5, batchSize: 256 });
  * ```
  */
-export function simclr(opts: SimclrOptions = {}): Method<tf.Tensor4D> {
+export function simclr(opts: SimclrOptions = {}): Method<TwoViews, TwoProjections> {
   const { temperature = 0.5 } = opts;
   if (!(Number.isFinite(temperature) && temperature > 0)) {
     throw new Error(`simclr: temperature must be a finite number > 0, got ${temperature}`);
   }
   return projectorMethod('simclr', 'simclr', opts, (z1, z2) => ntXentLoss(z1, z2, { temperature }));
 }
+
+/** SimCLR in the method registry. */
+export const simclrEntry: MethodEntry = {
+  name: 'simclr',
+  summary: 'SimCLR (Chen et al. 2020): NT-Xent between two views, 2B-2 negatives per anchor',
+  modality: 'images',
+  options: [
+    { name: 'temperature', type: 'number', default: 0.5, doc: 'NT-Xent temperature' },
+    ...PROJECTOR_OPTIONS,
+  ],
+  create: (o) => simclr(o as SimclrOptions),
+};

@@ -1,23 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { defineMethod } from './define-method';
 import { methodPredictor, methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import {
-  forward,
-  modelsState,
-  representationDim,
-  setModelsState,
-  trainableVariables,
-} from './model-state';
+import { forward, representationDim, trainableVariables } from './model-state';
+import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
-import { twoViews } from './views';
+import { batchImages, twoViews, type ViewMaker } from './views';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link simsiam}. */
 export interface SimsiamOptions extends ProjectorOptions {
   /** Bottleneck width of the predictor. Default `projectionDim / 4` (SimSiam's 2048 -> 512 ratio), at least 1. */
   predictorHiddenDim?: number;
 }
+
+/** SimSiam's outputs: projections `z1, z2` and predictions `p1, p2` of the two views, `[B, P]` each. */
+export type SimsiamOutputs = { z1: tf.Tensor2D; z2: tf.Tensor2D; p1: tf.Tensor2D; p2: tf.Tensor2D };
 
 /**
  * SimSiam (Chen & He 2021, "Exploring Simple Siamese Representation
@@ -33,55 +33,57 @@ export interface SimsiamOptions extends ProjectorOptions {
  * await pretrain({ method: simsiam(), encoder, data: images, epochs: 5, batchSize: 128, optimizer: tf.train.momentum(0.05, 0.9) });
  * ```
  */
-export function simsiam(opts: SimsiamOptions = {}): Method<tf.Tensor4D> {
+export function simsiam(opts: SimsiamOptions = {}): Method<TwoViews, SimsiamOutputs> {
   const fn = 'simsiam';
   const { projectionDim = 128, hiddenDim = 512, augment } = opts;
   const predictorHiddenDim = opts.predictorHiddenDim ?? Math.max(1, Math.floor(projectionDim / 4));
-  let encoder: LayersModel | undefined;
-  let projector: LayersModel | undefined;
-  let predictor: LayersModel | undefined;
-  let views: ReturnType<typeof twoViews> | undefined;
-  const built = () => {
-    if (!encoder || !projector || !predictor || !views)
-      throw new Error(`${fn}: call build() first (pretrain does)`);
-    return { encoder, projector, predictor, views };
-  };
-  const dispose = () => {
-    projector?.dispose();
-    predictor?.dispose();
-    projector = predictor = undefined;
-  };
-  return {
+  return defineMethod<
+    { models: { projector: LayersModel; predictor: LayersModel }; views: ViewMaker },
+    TwoViews,
+    SimsiamOutputs
+  >({
     name: 'simsiam',
     build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
-      views = twoViews(fn, augment, ctx.inputShape);
-      dispose();
-      encoder = enc;
-      projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
-      predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
+      const views = twoViews(fn, augment, ctx.inputShape);
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
+      return { models: { projector, predictor }, views };
     },
-    trainableVariables() {
-      const m = built();
-      return trainableVariables(m.encoder, m.projector, m.predictor);
+    trainableVariables: (p) =>
+      trainableVariables(p.encoder, p.models.projector, p.models.predictor),
+    prepare(p, batch, ctx) {
+      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
+      return { view0, view1 };
     },
-    loss(batch, ctx) {
-      const m = built();
+    forward(m, { view0, view1 }) {
       return tf.tidy(() => {
-        const [v1, v2] = m.views(batch, ctx.rng);
-        const z = forward(m.projector, forward(m.encoder, tf.concat([v1, v2], 0))); // [2B, P]
-        const p = forward(m.predictor, z); // [2B, P]
-        return symmetricNegativeCosine(p, z);
+        const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
+        const z = forward(m.models.projector, forward(m.encoder, x)) as tf.Tensor2D; // [2B, P]
+        const p = forward(m.models.predictor, z) as tf.Tensor2D; // [2B, P]
+        const b = view0.shape[0];
+        const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D]; // [B, P] each
+        const [p1, p2] = tf.split(p, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
+        return { z1, z2, p1, p2 };
       });
     },
-    getState() {
-      const { projector, predictor } = built();
-      return { tensors: modelsState({ projector, predictor }) };
-    },
-    setState(state) {
-      const { projector, predictor } = built();
-      setModelsState(fn, { projector, predictor }, state.tensors);
-    },
-    dispose,
-  };
+    loss: (_m, { z1, z2, p1, p2 }) => ({ loss: symmetricNegativeCosine(p1, p2, z1, z2) }),
+  });
 }
+
+/** SimSiam in the method registry. */
+export const simsiamEntry: MethodEntry = {
+  name: 'simsiam',
+  summary: 'SimSiam (Chen & He 2021): predictor + stop-gradient, no negatives, no momentum encoder',
+  modality: 'images',
+  options: [
+    ...PROJECTOR_OPTIONS,
+    {
+      name: 'predictorHiddenDim',
+      type: 'integer',
+      default: 'projectionDim / 4',
+      doc: 'bottleneck width of the predictor',
+    },
+  ],
+  create: (o) => simsiam(o as SimsiamOptions),
+};

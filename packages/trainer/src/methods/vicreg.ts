@@ -1,8 +1,9 @@
 import { vicregLoss } from '@ssl/losses';
-import type * as tf from '@tensorflow/tfjs-core';
+
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { projectorMethod } from './projector-method';
+import { projectorMethod, type TwoProjections, type TwoViews } from './projector-method';
+import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link vicreg}. */
 export interface VicregOptions extends ProjectorOptions {
@@ -23,7 +24,7 @@ export interface VicregOptions extends ProjectorOptions {
  * await pretrain({ method: vicreg({ weights: { cov: 2 } }), encoder, data: images, epochs: 5, batchSize: 128 });
  * ```
  */
-export function vicreg(opts: VicregOptions = {}): Method<tf.Tensor4D> {
+export function vicreg(opts: VicregOptions = {}): Method<TwoViews, TwoProjections> {
   const { sim = 25, var: variance = 25, cov = 1 } = opts.weights ?? {};
   for (const [k, v] of Object.entries({ sim, var: variance, cov })) {
     if (!(Number.isFinite(v) && v >= 0))
@@ -33,3 +34,25 @@ export function vicreg(opts: VicregOptions = {}): Method<tf.Tensor4D> {
     vicregLoss(z1, z2, { simWeight: sim, varWeight: variance, covWeight: cov }),
   );
 }
+
+/** VICReg in the method registry (the weights as three flat options). */
+export const vicregEntry: MethodEntry = {
+  name: 'vicreg',
+  summary: 'VICReg (Bardes et al. 2022): invariance + variance hinge + covariance penalty',
+  modality: 'images',
+  options: [
+    { name: 'simWeight', type: 'number', default: 25, doc: 'weight of the invariance term' },
+    { name: 'varWeight', type: 'number', default: 25, doc: 'weight of the variance term' },
+    { name: 'covWeight', type: 'number', default: 1, doc: 'weight of the covariance term' },
+    ...PROJECTOR_OPTIONS,
+  ],
+  create: ({ simWeight, varWeight, covWeight, ...rest }) =>
+    vicreg({
+      ...rest,
+      weights: {
+        sim: simWeight as number | undefined,
+        var: varWeight as number | undefined,
+        cov: covWeight as number | undefined,
+      },
+    } as VicregOptions),
+};
