@@ -1,13 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // index: browser-safe API; wasm/cpu/webgl/node: side-effect entries that pick
+  // index: browser-safe API; wasm/cpu/webgl/webgpu/node: side-effect entries that pick
   // a backend at import time; kernels: only registers the wasm training kernels.
   entry: [
     'src/index.ts',
     'src/wasm.ts',
     'src/cpu.ts',
     'src/webgl.ts',
+    'src/webgpu.ts',
     'src/node.ts',
     'src/kernels.ts',
   ],

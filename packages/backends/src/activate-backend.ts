@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend-name';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { registerWebgpuTrainingKernels } from './webgpu-kernels/register';
 
 /**
- * Makes the already registered backend `name` the active one (for 'wasm',
- * with the training kernels of @ssl/backends) and waits until it is ready.
+ * Makes the already registered backend `name` the active one (for 'wasm' and
+ * 'webgpu', with the training kernels of @ssl/backends) and waits until it is ready.
  * Throws if the backend is unknown to tfjs or fails to initialise.
  */
 export async function activateBackend(
@@ -12,6 +13,7 @@ export async function activateBackend(
   caller = 'useBackend',
 ): Promise<BackendName> {
   if (name === 'wasm') registerWasmTrainingKernels();
+  if (name === 'webgpu') registerWebgpuTrainingKernels();
   if (tf.findBackendFactory(name) == null) {
     throw new Error(
       `${caller}: backend '${name}' is not registered with tfjs (is its package imported?)`,
@@ -21,7 +23,8 @@ export async function activateBackend(
   if (!ok) {
     throw new Error(
       `${caller}: backend '${name}' is installed but failed to initialise` +
-        (name === 'webgl' ? ' (WebGL needs a browser with a GPU context)' : ''),
+        (name === 'webgl' ? ' (WebGL needs a browser with a GPU context)' : '') +
+        (name === 'webgpu' ? ' (the WebGPU adapter refused a device)' : ''),
     );
   }
   await tf.ready();
