@@ -27,11 +27,11 @@ export interface BenchArgs {
   kernels: 'all' | 'missing';
 }
 
-export const USAGE = `usage: npm run bench -- [--backend all|wasm|cpu|tensorflow[,...]] [--batch-size N]
+export const USAGE = `usage: npm run bench -- [--backend all|wasm|cpu|tensorflow|webgpu[,...]] [--batch-size N]
                           [--steps N] [--warmup N] [--json] [--out FILE] [--profile]
                           [--kernels all|missing]`;
 
-const BACKENDS = ['tensorflow', 'wasm', 'webgl', 'cpu'];
+const BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu'];
 
 function positiveInt(flag: string, v: string | undefined, min = 1): number {
   const n = Number(v);

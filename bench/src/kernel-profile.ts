@@ -13,10 +13,10 @@ export interface KernelTime {
  * and their time includes the kernels they call: they are left out of `totalMs`.
  */
 export async function profileKernels(
-  fn: () => void,
+  fn: () => void | Promise<void>,
 ): Promise<{ kernels: KernelTime[]; totalMs: number }> {
-  const info = await tf.profile(() => {
-    fn();
+  const info = await tf.profile(async () => {
+    await fn();
   });
   const byName = new Map<string, KernelTime>();
   for (const k of info.kernels) {

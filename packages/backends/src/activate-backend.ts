@@ -13,7 +13,6 @@ export async function activateBackend(
   caller = 'useBackend',
 ): Promise<BackendName> {
   if (name === 'wasm') registerWasmTrainingKernels();
-  if (name === 'webgpu') registerWebgpuTrainingKernels();
   if (tf.findBackendFactory(name) == null) {
     throw new Error(
       `${caller}: backend '${name}' is not registered with tfjs (is its package imported?)`,
@@ -28,5 +27,6 @@ export async function activateBackend(
     );
   }
   await tf.ready();
+  if (name === 'webgpu') registerWebgpuTrainingKernels(); // patches the initialised backend
   return name;
 }
