@@ -11,8 +11,19 @@ import { launchChromium, ORIGIN, startServer, stopServer } from './harness';
 
 const ARTIFACTS = join(__dirname, 'artifacts');
 // SwiftShader (software WebGPU/WebGL) on a 2-core machine runs a step in seconds: keep it short.
-const STEPS = Number(process.env.E2E_STEPS ?? 12);
-const BATCH = Number(process.env.E2E_BATCH ?? 32);
+// WebGPU on SwiftShader is the slower of the two (see the README): fewer steps, a smaller map.
+const RUNS = {
+  webgpu: {
+    steps: Number(process.env.E2E_WEBGPU_STEPS ?? 6),
+    batch: Number(process.env.E2E_WEBGPU_BATCH ?? 16),
+    query: '?points=100&knnTest=200',
+  },
+  webgl: {
+    steps: Number(process.env.E2E_STEPS ?? 12),
+    batch: Number(process.env.E2E_BATCH ?? 32),
+    query: '',
+  },
+};
 
 let server: ChildProcess;
 let context: BrowserContext;
@@ -55,8 +66,9 @@ describe.each([
   ['webgl', 'WebGL'],
 ] as const)('on %s', (backend, label) => {
   test(`pretrains on ${label} in headless Chromium and shows what it learns`, async () => {
+    const { steps: STEPS, batch: BATCH, query } = RUNS[backend];
     consoleErrors.length = 0;
-    await page.goto(`${ORIGIN}/`);
+    await page.goto(`${ORIGIN}/${query}`);
     await page.waitForSelector('#start:not([disabled])');
     // WebGPU is offered first.
     expect(await page.$eval('#backend-choice', (el) => (el as HTMLSelectElement).value)).toBe(

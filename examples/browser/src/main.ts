@@ -81,7 +81,10 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-const EMBED_POINTS = 600; // held-out digits in the map
+// `?points=100&knnTest=200` shrink the map and the kNN evaluation (the e2e test on SwiftShader).
+const params = new URLSearchParams(location.search);
+const EMBED_POINTS = Number(params.get('points') ?? 600); // held-out digits in the map
+const KNN_TEST = Number(params.get('knnTest') ?? 1000); // held-out digits kNN classifies
 const VIEW_PAIRS = 12;
 const SIZE = 28;
 
@@ -161,7 +164,7 @@ async function evaluateKnn(encoder: Parameters<typeof embed>[0]): Promise<number
       ),
     };
   });
-  const nTest = Math.min(1000, test.count);
+  const nTest = Math.min(KNN_TEST, test.count);
   const held = {
     images: imagesTensor(test, nTest),
     labels: tf.tensor1d(test.labels.subarray(0, nTest), 'int32'),
