@@ -33,7 +33,7 @@ export interface BenchArgs {
   simd: 'on' | 'off';
 }
 
-const BACKENDS = ['tensorflow', 'wasm', 'webgl', 'cpu'];
+const BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu'];
 
 /** The flags; the parser and the usage both read this. */
 export const BENCH_FLAGS = {

@@ -21,11 +21,11 @@ export interface KernelCall {
  * and their time includes the kernels they call: they are left out of `totalMs`.
  */
 export async function profileKernels(
-  fn: () => void,
+  fn: () => void | Promise<void>,
   slowestCount = 12,
 ): Promise<{ kernels: KernelTime[]; totalMs: number; slowest: KernelCall[] }> {
-  const info = await tf.profile(() => {
-    fn();
+  const info = await tf.profile(async () => {
+    await fn();
   });
   const byName = new Map<string, KernelTime>();
   for (const k of info.kernels) {

@@ -23,10 +23,10 @@ describe('the reference SimCLR step', () => {
     const model = buildSimclrModel(0);
     const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
     const simclr = makeSimclrStep(model, x);
-    const first = simclr.step();
+    const first = await simclr.step();
     const after = tf.memory().numTensors;
     let last = first;
-    for (let i = 0; i < 3; i++) last = simclr.step();
+    for (let i = 0; i < 3; i++) last = await simclr.step();
     expect(tf.memory().numTensors).toBe(after);
     expect(last).toBeLessThan(first);
     simclr.dispose();

@@ -44,32 +44,40 @@ export function buildSimclrModel(seed = 0): tfl.LayersModel {
 }
 
 /**
- * One SimCLR-style step: two views (the batch and its mirror image), cosine
- * similarity logits / 0.1 over B x B, softmax cross-entropy against the
- * diagonal, Adam. Returns a function that runs one step and returns the loss.
+ * The loss of the reference step: two views (the batch and its mirror image),
+ * cosine similarity logits / 0.1 over B x B, softmax cross-entropy against the
+ * diagonal (`labels` = oneHot(range(B), B)). The browser gradient checks
+ * (examples/browser/src/gradients) compare its gradients across backends.
+ */
+export function simclrLoss(model: tfl.LayersModel, x: tf.Tensor4D, labels: tf.Tensor): tf.Scalar {
+  const unit = (z: tf.Tensor): tf.Tensor =>
+    tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-12))); // [B, 64], rows of norm 1
+  const flipped = tf.reverse(x, 2); // [B, 28, 28, 1], mirrored left-right
+  const z1 = unit(model.apply(flipped, { training: true }) as tf.Tensor);
+  const z2 = unit(model.apply(x, { training: true }) as tf.Tensor);
+  const logits = tf.div(tf.matMul(z1, z2, false, true), 0.1); // [B, B]
+  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+}
+
+/**
+ * One SimCLR-style step: {@link simclrLoss} minimised with Adam. Returns a
+ * function that runs one step and resolves to the loss (read asynchronously:
+ * WebGPU in Node has no synchronous read).
  */
 export function makeSimclrStep(
   model: tfl.LayersModel,
   x: tf.Tensor4D,
   lr = 1e-3,
 ): {
-  step: () => number;
+  step: () => Promise<number>;
   dispose: () => void;
 } {
   const batch = x.shape[0];
   const optimizer = tf.train.adam(lr);
   const labels = tf.oneHot(tf.range(0, batch, 1, 'int32'), batch); // [B, B]
-  const unit = (z: tf.Tensor): tf.Tensor =>
-    tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-12))); // [B, 64], rows of norm 1
-  const step = (): number => {
-    const loss = optimizer.minimize(() => {
-      const flipped = tf.reverse(x, 2); // [B, 28, 28, 1], mirrored left-right
-      const z1 = unit(model.apply(flipped, { training: true }) as tf.Tensor);
-      const z2 = unit(model.apply(x, { training: true }) as tf.Tensor);
-      const logits = tf.div(tf.matMul(z1, z2, false, true), 0.1); // [B, B]
-      return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-    }, true) as tf.Scalar;
-    const value = loss.dataSync()[0];
+  const step = async (): Promise<number> => {
+    const loss = optimizer.minimize(() => simclrLoss(model, x, labels), true) as tf.Scalar;
+    const value = (await loss.data())[0];
     loss.dispose();
     return value;
   };

@@ -82,13 +82,13 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   let loss = NaN;
   for (let i = 0; i < warmup; i++) {
     progress(`[${name}] warmup ${i + 1}/${warmup} (B=${batchSize})`);
-    loss = simclr.step();
+    loss = await simclr.step();
   }
   const tensorsBefore = tf.memory().numTensors;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
-    loss = simclr.step();
+    loss = await simclr.step();
     const s = (performance.now() - t0) / 1000;
     progress(
       `[${name}] step ${i + 1}/${steps}  ${((batchSize * (i + 1)) / s).toFixed(1)} images/s  loss ${loss.toFixed(4)}`,
@@ -101,8 +101,8 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   let profile: BackendResult['profile'];
   if (args.profile) {
     progress(`[${name}] profiling one step`);
-    profile = await profileKernels(() => {
-      loss = simclr.step();
+    profile = await profileKernels(async () => {
+      loss = await simclr.step();
     });
   }
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');

@@ -4,6 +4,11 @@ import { defineConfig } from 'vite';
 // URLs to @ssl/backends (see src/main.ts), so nothing is loaded from a CDN.
 export default defineConfig({
   base: './',
-  build: { target: 'es2020', chunkSizeWarningLimit: 4096 },
+  build: {
+    target: 'es2020',
+    chunkSizeWarningLimit: 4096,
+    // index.html: the training page; gradients.html: the WebGPU/WebGL gradient checks (e2e).
+    rollupOptions: { input: ['index.html', 'gradients.html'] },
+  },
   server: { host: '127.0.0.1' },
 });

@@ -16,7 +16,7 @@ const common: Options = {
 export default defineConfig([
   {
     ...common,
-    // index: browser-safe API; wasm/cpu/webgl/node: side-effect entries that pick
+    // index: browser-safe API; wasm/cpu/webgl/webgpu/node: side-effect entries that pick
     // a backend at import time; kernels: only registers the wasm training kernels.
     // Each imports '@ssl/backends/gradients' (external: the package's own entry).
     entry: [
@@ -24,6 +24,7 @@ export default defineConfig([
       'src/wasm.ts',
       'src/cpu.ts',
       'src/webgl.ts',
+      'src/webgpu.ts',
       'src/node.ts',
       'src/kernels.ts',
     ],

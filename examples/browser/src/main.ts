@@ -1,6 +1,6 @@
 /**
- * Pretrains a small conv encoder with SimCLR on MNIST in the browser, on WebGL (WASM or CPU as
- * the fallback), using only the public APIs of the @ssl packages, and shows live: the loss,
+ * Pretrains a small conv encoder with SimCLR on MNIST in the browser, on WebGPU (WebGL, WASM or
+ * CPU as the fallback), using only the public APIs of the @ssl packages, and shows live: the loss,
  * images/s, augmented view pairs, a UMAP of held-out digits and, at the end, kNN accuracy with
  * 10 labels per class. `window.__ssl` exposes the page state to the end-to-end test.
  */
@@ -24,11 +24,13 @@ import { drawEmbedding, DIGIT_COLORS, umap2d } from './embedding-map';
 import { drawLossChart } from './loss-chart';
 import { drawViewPairs } from './view-grid';
 
-type BackendChoice = 'webgl' | 'wasm' | 'cpu';
+type BackendChoice = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 interface PageState {
   backend: string;
   fallbackReason: string | null;
+  /** images/s of the last step (the trainer's own measure). */
+  imagesPerSec: number | null;
   step: number;
   losses: number[];
   embeddingDraws: number;
@@ -41,6 +43,7 @@ interface PageState {
 const state: PageState = {
   backend: 'none',
   fallbackReason: null,
+  imagesPerSec: null,
   step: 0,
   losses: [],
   embeddingDraws: 0,
@@ -79,7 +82,10 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-const EMBED_POINTS = 600; // held-out digits in the map
+// `?points=100&knnTest=200` shrink the map and the kNN evaluation (the e2e test on SwiftShader).
+const params = new URLSearchParams(location.search);
+const EMBED_POINTS = Number(params.get('points') ?? 600); // held-out digits in the map
+const KNN_TEST = Number(params.get('knnTest') ?? 1000); // held-out digits kNN classifies
 const VIEW_PAIRS = 12;
 const SIZE = 28;
 
@@ -89,12 +95,21 @@ ui.legend.innerHTML = DIGIT_COLORS.map((c, d) => `<span style="--c:${c}">${d}</s
 ui.start.disabled = false;
 ui.status.textContent = `Loaded ${train.count} training and ${test.count} held-out digits.`;
 
-/** Tries the chosen backend and falls back (webgl → wasm → cpu), saying why. */
+/**
+ * Bundles tfjs-backend-webgpu as a chunk of its own, loaded only where navigator.gpu exists (it
+ * registers nothing elsewhere; useBackend('webgpu') then says what is missing).
+ */
+async function loadWebgpuPackage(): Promise<void> {
+  if ('gpu' in navigator) await import('@tensorflow/tfjs-backend-webgpu');
+}
+
+/** Tries the chosen backend and falls back (webgpu → webgl → wasm → cpu), saying why. */
 async function selectBackend(choice: BackendChoice): Promise<void> {
-  const order: BackendChoice[] = ['webgl', 'wasm', 'cpu'];
+  const order: BackendChoice[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
   const reasons: string[] = [];
   for (const name of order.slice(order.indexOf(choice))) {
     try {
+      if (name === 'webgpu') await loadWebgpuPackage();
       state.backend = await useBackend(name);
       state.fallbackReason = reasons.length ? reasons.join('; ') : null;
       ui.backend.textContent = state.fallbackReason
@@ -150,7 +165,7 @@ async function evaluateKnn(encoder: Parameters<typeof embed>[0]): Promise<number
       ),
     };
   });
-  const nTest = Math.min(1000, test.count);
+  const nTest = Math.min(KNN_TEST, test.count);
   const held = {
     images: imagesTensor(test, nTest),
     labels: tf.tensor1d(test.labels.subarray(0, nTest), 'int32'),
@@ -165,7 +180,14 @@ async function evaluateKnn(encoder: Parameters<typeof embed>[0]): Promise<number
 let stopRequested = false;
 
 async function run(): Promise<void> {
-  Object.assign(state, { step: 0, losses: [], numTensors: [], knnAccuracy: null, running: true });
+  Object.assign(state, {
+    step: 0,
+    losses: [],
+    numTensors: [],
+    knnAccuracy: null,
+    imagesPerSec: null,
+    running: true,
+  });
   stopRequested = false;
   ui.start.disabled = true;
   ui.pause.disabled = false;
@@ -188,7 +210,8 @@ async function run(): Promise<void> {
       state.losses.push(logs.loss);
       ui.step.textContent = `${state.step} / ${steps}`;
       ui.loss.textContent = logs.loss.toFixed(4);
-      ui.ips.textContent = logs.imagesPerSec.toFixed(0);
+      state.imagesPerSec = logs.imagesPerSec;
+      ui.ips.textContent = logs.imagesPerSec.toFixed(1);
       drawLossChart(ui.lossChart, state.losses);
       if (state.step % 10 === 0) await showViews(state.step);
       if (state.step % 50 === 0 || state.step === steps) await showEmbedding(encoder);

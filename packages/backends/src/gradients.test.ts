@@ -36,7 +36,7 @@ describe("'@ssl/backends/gradients'", () => {
 
   it('is imported by every entry and by useBackend', () => {
     const fs = jest.requireActual<typeof import('fs')>('fs');
-    for (const file of ['wasm', 'cpu', 'webgl', 'node', 'kernels', 'use-backend']) {
+    for (const file of ['wasm', 'cpu', 'webgl', 'webgpu', 'node', 'kernels', 'use-backend']) {
       const source = fs.readFileSync(`${__dirname}/${file}.ts`, 'utf8');
       expect([file, source.includes("import '@ssl/backends/gradients';")]).toEqual([file, true]);
     }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_PACKAGES, type BackendName } from './backend-name';
+import { ensureNavigatorGpu } from './webgpu-navigator';
 
 /** True when running under Node (not in a browser page). */
 export function isNode(): boolean {
@@ -34,10 +35,13 @@ export function missingPackageError(caller: string, name: BackendName): Error {
  * so that no bundle or program requires an optional backend). Resolves to
  * false when the package is not installed; other failures (a package that is
  * installed but broken, e.g. tfjs-node without its native library) reject.
+ * For 'webgpu' it first makes sure `navigator.gpu` exists (in Node through the
+ * `webgpu` package) and rejects with what is missing when it does not.
  */
 export async function loadBackendPackage(name: BackendName): Promise<boolean> {
   if (tf.findBackendFactory(name) != null) return true;
   if (name === 'tensorflow' && !isNode()) return false;
+  if (name === 'webgpu') await ensureNavigatorGpu('loadBackendPackage');
   const pkg = BACKEND_PACKAGES[name];
   try {
     await import(/* webpackIgnore: true */ /* @vite-ignore */ pkg);

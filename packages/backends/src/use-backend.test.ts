@@ -47,7 +47,7 @@ describe('useBackend', () => {
 
   it('rejects an unknown name, naming the argument', async () => {
     await expect(useBackend('gpu' as never)).rejects.toThrow(
-      /useBackend: name must be 'auto' or one of 'tensorflow', 'wasm', 'webgl', 'cpu', got "gpu"/,
+      /useBackend: name must be 'auto' or one of 'tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu', got "gpu"/,
     );
   });
 });

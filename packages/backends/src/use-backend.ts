@@ -16,19 +16,23 @@ export interface UseBackendOptions {
 
 /** The order in which 'auto' tries backends, fastest first. */
 export function autoOrder(): BackendName[] {
-  return isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgl', 'wasm', 'cpu'];
+  return isNode() ? ['tensorflow', 'wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
 }
 
 /**
  * Selects the TensorFlow.js backend and waits until it is ready; resolves to
  * its name. 'auto' takes the fastest one installed — in Node tfjs-node
- * ('tensorflow'), then 'wasm', then 'cpu'; in a browser 'webgl', then 'wasm',
- * then 'cpu' — and says which in one `console.info` line (`quiet` silences
- * it). Selecting 'wasm' also registers the training kernels it lacks. A
- * backend whose package is not installed is an Error naming the package.
+ * ('tensorflow'), then 'wasm', then 'cpu'; in a browser 'webgpu', then
+ * 'webgl', then 'wasm', then 'cpu' — and says in one `console.info` line
+ * which it chose and why each one before it was skipped (`quiet` silences
+ * it). In Node 'webgpu' (Dawn's `webgpu` package) is not tried by 'auto':
+ * ask for it by name. Selecting 'wasm' or 'webgpu' also registers the
+ * training kernels @ssl/backends adds to it. A backend whose package is not
+ * installed is an Error naming the package; 'webgpu' without `navigator.gpu`
+ * is an Error naming what is missing.
  *
  * In a browser bundle, import the side-effect entry (`@ssl/backends/wasm`,
- * `/webgl`, `/cpu`) so that the bundler includes the backend package.
+ * `/webgpu`, `/webgl`, `/cpu`) so that the bundler includes the backend package.
  *
  * ```ts
  * import { useBackend } from '@ssl/backends';
@@ -68,8 +72,7 @@ async function useFastest({ quiet = false }: UseBackendOptions): Promise<Backend
     try {
       await activateBackend(candidate);
     } catch (err) {
-      skipped.push(`${candidate} failed to initialise`);
-      void err;
+      skipped.push(`${candidate} failed to initialise: ${(err as Error).message}`);
       continue;
     }
     if (!quiet) {
