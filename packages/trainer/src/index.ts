@@ -46,3 +46,10 @@ export {
   type BatchAugment,
   type LabelledSet,
 } from './evaluation';
+export {
+  distill,
+  type DistillOptions,
+  type DistillResult,
+  type DistillEpoch,
+  type DistillTeacher,
+} from './evaluation/distill';
