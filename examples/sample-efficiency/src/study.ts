@@ -26,6 +26,7 @@ import type { StudyConfig, PretrainConfig } from './config';
 import { renderChartSvg } from './chart';
 import { runScratchBn, SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
+import { marginLines, marginsOverBaselines } from './margin';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
 
@@ -412,6 +413,12 @@ export async function runStudy({
     totalCpuSeconds: cpuSecondsSince(cpuStart),
     rows,
     summary,
+    margins: marginsOverBaselines(summary).map((m) => ({
+      labelsPerClass: m.labelsPerClass,
+      best: m.best.method,
+      baseline: m.baseline.method,
+      points: m.points,
+    })),
   };
   const chartTitle = `MNIST test accuracy vs labels (${backend}, ${quick ? 'quick run' : 'full run'})`;
   const svg = await renderChartSvg(summary, chartTitle);
@@ -432,6 +439,10 @@ export async function runStudy({
     `Test accuracy (%) on ${test.images.shape[0]} test digits, mean ± std over ${config.seeds.length} seeds of the label draw:`,
     '',
     table,
+    '',
+    'Best pretrained row against the strongest from-scratch baseline:',
+    '',
+    ...marginLines(marginsOverBaselines(summary)),
     '',
     '![accuracy against labels per class](sample-efficiency.svg)',
     '',
