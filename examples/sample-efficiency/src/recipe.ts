@@ -23,6 +23,7 @@ import {
   warmupCosine,
 } from '@ssl/trainer';
 
+import { runScratchBn } from './baselines';
 import { runDistillStage } from './distill-stage';
 import type { ResultRow } from './results';
 
@@ -50,6 +51,11 @@ const DEFAULTS = {
   alpha: 0.5,
   tau: 1,
   out: 'recipe-runs.jsonl',
+  /** 'pretrain' (the default) or 'scratchbn': only the BN from-scratch baseline with steps / sbatch / slr. */
+  mode: 'pretrain',
+  steps: 150,
+  sbatch: 50,
+  slr: 3e-3,
 };
 
 async function main(): Promise<void> {
@@ -75,6 +81,40 @@ async function main(): Promise<void> {
         : false,
     blur: num('blur') ? { p: num('blur'), sigma: [0.1, 1] } : false,
   });
+  if (a.mode === 'scratchbn') {
+    const rows: ResultRow[] = [];
+    const labels = Int32Array.from(train.labels.dataSync());
+    const t0 = Date.now();
+    await runScratchBn({
+      config: {
+        filters: String(a.filters).split(',').map(Number) as [number, number, number],
+        train: { [num('lpc')]: { steps: num('steps'), batchSize: num('sbatch'), lr: num('slr') } },
+      },
+      draws: String(a.seeds)
+        .split(',')
+        .map(Number)
+        .map((seed) => ({
+          lpc: num('lpc'),
+          seed,
+          idx: selectLabelled(labels, { labelsPerClass: num('lpc'), seed }),
+        })),
+      trainImages: train.images,
+      trainLabels: train.labels,
+      test,
+      augment: (x, s) => augment(x, s),
+      record: async (row) => void rows.push(row),
+      onDraw: () => {},
+    });
+    const line = {
+      args: a,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      scratchBn: rows.map((x) => +(100 * x.accuracy).toFixed(1)),
+      load: (await import('node:os')).loadavg()[0],
+    };
+    console.log(JSON.stringify(line));
+    await appendFile(String(a.out), JSON.stringify(line) + '\n');
+    return;
+  }
   const head = { augment, projectionDim: num('proj'), hiddenDim: num('hidden') };
   const method =
     a.method === 'moco'
