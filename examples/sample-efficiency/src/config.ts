@@ -70,7 +70,8 @@ export const FULL: StudyConfig = {
       lr: 3e-3,
       warmupSteps: 60,
       temperature: 0.2,
-      fineTune: true,
+      // The LP-FT fine-tune is the distillation teacher's row ("SimCLR → fine-tune").
+      fineTune: false,
     },
     { method: 'vicreg', epochs: 3, batchSize: 128, lr: 2e-3, warmupSteps: 20, fineTune: false },
   ],

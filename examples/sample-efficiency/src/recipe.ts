@@ -50,6 +50,7 @@ const DEFAULTS = {
   studentInit: 'teacher',
   alpha: 0.5,
   tau: 1,
+  dlr: 1e-3,
   out: 'recipe-runs.jsonl',
   /** 'pretrain' (the default) or 'scratchbn': only the BN from-scratch baseline with steps / sbatch / slr. */
   mode: 'pretrain',
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
         teacher: { [num('lpc')]: t },
         epochs: num('distillEpochs'),
         batchSize: 128,
-        lr: 1e-3,
+        lr: num('dlr'),
         temperature: num('tau'),
         labelledWeight: num('alpha'),
         studentInit: a.studentInit as 'teacher' | 'probe',
