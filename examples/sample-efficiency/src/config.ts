@@ -84,7 +84,7 @@ export const FULL: StudyConfig = {
     train: {
       1: { steps: 100, batchSize: 10, lr: 3e-3 },
       10: { steps: 150, batchSize: 50, lr: 3e-3 },
-      100: { steps: 200, batchSize: 64, lr: 3e-3 },
+      100: { steps: 160, batchSize: 64, lr: 3e-3 },
     },
   },
   distill: {
