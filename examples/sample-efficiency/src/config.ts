@@ -95,7 +95,7 @@ export const FULL: StudyConfig = {
     },
     epochs: 1,
     batchSize: 128,
-    lr: 1e-3,
+    lr: 3e-4,
     temperature: 1,
     labelledWeight: 0.5,
     studentInit: 'teacher',
