@@ -93,7 +93,7 @@ export const FULL: StudyConfig = {
       10: { probeSteps: 200, probeLr: 0.01, steps: 120, batchSize: 32, lr: 1e-3 },
       100: { probeSteps: 200, probeLr: 0.01, steps: 160, batchSize: 64, lr: 1e-3 },
     },
-    epochs: 1,
+    epochs: 2,
     batchSize: 128,
     lr: 3e-4,
     temperature: 1,
