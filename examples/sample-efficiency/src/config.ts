@@ -1,3 +1,6 @@
+import type { ScratchBnConfig } from './baselines';
+import type { DistillConfig } from './distill-stage';
+
 /** Settings of one pretraining run. */
 export interface PretrainConfig {
   /** Method id: 'simclr' or 'vicreg'. */
@@ -38,6 +41,12 @@ export interface StudyConfig {
   seeds: number[];
   /** kNN neighbours (cosine similarity). */
   knnK: number;
+  /** Also the weighted kNN of lightly's benchmarks (k neighbours, votes exp(sim / temperature)); absent: not run. */
+  knnWeighted?: { k: number; temperature: number };
+  /** The strong from-scratch baseline (the CNN with batch norm); absent: not run. */
+  scratchBn?: ScratchBnConfig;
+  /** "pretrain → fine-tune → distill" for the first pretraining method; absent: not run. */
+  distill?: DistillConfig;
   /** Linear probe / logistic regression. */
   probe: { epochs: number; lr: number; l2: number; batchSize: number };
   /** Raw-pixel logistic regression. */
@@ -61,13 +70,36 @@ export const FULL: StudyConfig = {
       lr: 3e-3,
       warmupSteps: 60,
       temperature: 0.2,
-      fineTune: true,
+      // The LP-FT fine-tune is the distillation teacher's row ("SimCLR → fine-tune").
+      fineTune: false,
     },
     { method: 'vicreg', epochs: 3, batchSize: 128, lr: 2e-3, warmupSteps: 20, fineTune: false },
   ],
   labelsPerClass: [1, 10, 100],
   seeds: [0, 1, 2],
   knnK: 1,
+  knnWeighted: { k: 200, temperature: 0.1 },
+  scratchBn: {
+    filters: [32, 64, 128],
+    train: {
+      1: { steps: 100, batchSize: 10, lr: 3e-3 },
+      10: { steps: 150, batchSize: 50, lr: 3e-3 },
+      100: { steps: 160, batchSize: 64, lr: 3e-3 },
+    },
+  },
+  distill: {
+    teacher: {
+      1: { probeSteps: 200, probeLr: 0.01, steps: 60, batchSize: 10, lr: 1e-3 },
+      10: { probeSteps: 200, probeLr: 0.01, steps: 120, batchSize: 32, lr: 1e-3 },
+      100: { probeSteps: 200, probeLr: 0.01, steps: 160, batchSize: 64, lr: 1e-3 },
+    },
+    epochs: 2,
+    batchSize: 128,
+    lr: 3e-4,
+    temperature: 1,
+    labelledWeight: 0.5,
+    studentInit: 'teacher',
+  },
   probe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
   rawProbe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
   train: {
@@ -97,6 +129,28 @@ export const QUICK: StudyConfig = {
   labelsPerClass: [1, 10, 100],
   seeds: [0, 1],
   knnK: 1,
+  knnWeighted: { k: 200, temperature: 0.1 },
+  scratchBn: {
+    filters: [16, 32, 64],
+    train: {
+      1: { steps: 5, batchSize: 10, lr: 1e-3 },
+      10: { steps: 5, batchSize: 50, lr: 1e-3 },
+      100: { steps: 5, batchSize: 100, lr: 1e-3 },
+    },
+  },
+  distill: {
+    teacher: {
+      1: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 10, lr: 1e-3 },
+      10: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 32, lr: 1e-3 },
+      100: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 64, lr: 1e-3 },
+    },
+    epochs: 1,
+    batchSize: 128,
+    lr: 1e-3,
+    temperature: 1,
+    labelledWeight: 0.5,
+    studentInit: 'teacher',
+  },
   probe: { epochs: 30, lr: 0.01, l2: 1e-2, batchSize: 256 },
   rawProbe: { epochs: 30, lr: 0.01, l2: 1e-2, batchSize: 256 },
   train: {

@@ -22,6 +22,9 @@ import { metricsLog, saveModel, writeFileAtomic } from '@ssl/trainer/node';
 
 import type { StudyConfig, PretrainConfig } from './config';
 import { renderChartSvg } from './chart';
+import { runScratchBn, SCRATCH_BN_NAME } from './baselines';
+import { DISTILL_NAMES, runDistillStage } from './distill-stage';
+import { marginLines, marginsOverBaselines } from './margin';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
 
@@ -39,6 +42,13 @@ export const METHOD_NAMES: Record<string, string> = {
   'byol-knn': 'BYOL, kNN',
   'byol-probe': 'BYOL, linear probe',
   'byol-finetune': 'BYOL, fine-tuned',
+  'scratch-bn': SCRATCH_BN_NAME,
+  'simclr-knn200': 'SimCLR, weighted kNN (k = 200, τ 0.1)',
+  'vicreg-knn200': 'VICReg, weighted kNN (k = 200, τ 0.1)',
+  'byol-knn200': 'BYOL, weighted kNN (k = 200, τ 0.1)',
+  ...DISTILL_NAMES('simclr', 'SimCLR'),
+  ...DISTILL_NAMES('vicreg', 'VICReg'),
+  ...DISTILL_NAMES('byol', 'BYOL'),
 };
 
 /** What a pretraining run measured. */
@@ -206,6 +216,19 @@ export async function runStudy({
   // --- 2. the same CNN from scratch on the labels only --------------------------
   progress.begin('CNN from scratch');
   await trainOnLabels('scratch', (seed) => newEncoder(1000 + seed), true, 'random');
+  if (config.scratchBn) {
+    progress.begin('CNN + batch norm from scratch');
+    await runScratchBn({
+      config: config.scratchBn,
+      draws,
+      trainImages,
+      trainLabels: trainLabelsT,
+      test,
+      augment,
+      record,
+      onDraw: (f, detail) => progress.update(f, detail),
+    });
+  }
 
   // --- 3. pretraining and evaluation of each method -----------------------------
   for (const [m, pc] of config.pretrain.entries()) {
@@ -289,6 +312,24 @@ export async function runStudy({
         accuracy: knn,
         seconds: (Date.now() - t) / 1000,
       });
+      if (config.knnWeighted) {
+        t = Date.now();
+        const { k, temperature } = config.knnWeighted;
+        const acc = await knnAccuracy({
+          train: sub,
+          test: testSet,
+          k: Math.min(k, d.idx.length),
+          weighted: true,
+          temperature,
+        });
+        await record({
+          method: `${pc.method}-knn200`,
+          labelsPerClass: d.lpc,
+          seed: d.seed,
+          accuracy: acc,
+          seconds: (Date.now() - t) / 1000,
+        });
+      }
       t = Date.now();
       const probe = await linearProbe({
         train: sub,
@@ -312,6 +353,26 @@ export async function runStudy({
     if (pc.fineTune) {
       progress.begin(`fine-tune ${pc.method}`);
       await trainOnLabels(`${pc.method}-finetune`, () => encoder, false, 'probe');
+    }
+    if (m === 0 && config.distill) {
+      progress.begin(`distill ${pc.method}`);
+      await runDistillStage({
+        method: pc.method,
+        encoder,
+        trainImages,
+        trainLabels: trainLabelsT,
+        unlabeled: pretrainImages,
+        test,
+        draws,
+        config: config.distill,
+        augment,
+        record,
+        onDraw: (f, detail) => progress.update(f, detail),
+        keep: {
+          lpc: 10,
+          use: (model) => saveModel(model, path.join(outDir, 'classifier')),
+        },
+      });
     }
     encoder.dispose();
   }
@@ -343,6 +404,12 @@ export async function runStudy({
     totalCpuSeconds: cpuSecondsSince(cpuStart),
     rows,
     summary,
+    margins: marginsOverBaselines(summary).map((m) => ({
+      labelsPerClass: m.labelsPerClass,
+      best: m.best.method,
+      baseline: m.baseline.method,
+      points: m.points,
+    })),
   };
   const chartTitle = `MNIST test accuracy vs labels (${backend}, ${quick ? 'quick run' : 'full run'})`;
   const svg = await renderChartSvg(summary, chartTitle);
@@ -363,6 +430,10 @@ export async function runStudy({
     `Test accuracy (%) on ${test.images.shape[0]} test digits, mean ± std over ${config.seeds.length} seeds of the label draw:`,
     '',
     table,
+    '',
+    'Best pretrained row against the strongest from-scratch baseline:',
+    '',
+    ...marginLines(marginsOverBaselines(summary)),
     '',
     '![accuracy against labels per class](sample-efficiency.svg)',
     '',
@@ -402,11 +473,24 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
       (draws / config.labelsPerClass.length) +
     draws * 3;
   stages.push({ name: 'CNN from scratch', cost: trainCost });
-  for (const p of config.pretrain) {
+  if (config.scratchBn) {
+    const t = config.scratchBn.train;
+    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 80, 0);
+    stages.push({
+      name: 'CNN + batch norm from scratch',
+      cost: (cost * draws) / config.labelsPerClass.length,
+    });
+  }
+  for (const [m, p] of config.pretrain.entries()) {
     const steps = p.epochs * Math.floor(nPretrain / p.batchSize);
     stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
     stages.push({ name: `evaluate ${p.method}`, cost: 15 + draws });
     if (p.fineTune) stages.push({ name: `fine-tune ${p.method}`, cost: trainCost });
+    if (m === 0 && config.distill) {
+      const dc = config.distill;
+      const perDraw = (dc.epochs * nPretrain) / 400 + trainCost / draws;
+      stages.push({ name: `distill ${p.method}`, cost: perDraw * draws });
+    }
   }
   stages.push({ name: 'write results', cost: 2 });
   return stages;

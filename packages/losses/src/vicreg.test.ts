@@ -10,12 +10,23 @@ import {
   expectRejects,
 } from './test-helpers';
 
-/** VICReg eq. 1-6 as a float64 loop. */
+/**
+ * VICReg as a float64 loop: eq. 1-6, with the two variance terms averaged as in
+ * the authors' code (`std_loss = mean(relu(1 - std_x)) / 2 + mean(relu(1 - std_y)) / 2`)
+ * unless `varianceReduction: 'sum'` (eq. 6 as printed).
+ */
 function naiveVICReg(
   z1: number[][],
   z2: number[][],
-  { simWeight = 25, varWeight = 25, covWeight = 1, eps = 1e-4 }: VICRegOptions = {},
+  {
+    simWeight = 25,
+    varWeight = 25,
+    covWeight = 1,
+    eps = 1e-4,
+    varianceReduction = 'mean',
+  }: VICRegOptions = {},
 ): number {
+  const perBranchVar = varianceReduction === 'sum' ? varWeight : varWeight / 2;
   const n = z1.length;
   const d = z1[0].length;
   let s = 0;
@@ -33,7 +44,7 @@ function naiveVICReg(
         if (a === b) v += Math.max(0, 1 - Math.sqrt(cov + eps)) / d;
         else c += (cov * cov) / d;
       }
-    return v * varWeight + c * covWeight;
+    return v * perBranchVar + c * covWeight;
   };
   return simWeight * s + terms(z1) + terms(z2);
 }
@@ -60,10 +71,23 @@ describeBackends('vicregLoss', () => {
         });
       }
 
-  it('defaults to weights 25, 25, 1 and eps 1e-4', () => {
+  it('defaults to weights 25, 25, 1, eps 1e-4 and averaged variance terms', () => {
     const a = randomArray(24, 1);
     const b = randomArray(24, 2);
     expectAllClose(loss(a, b, 6, 4), naiveVICReg(rows(a, 6, 4), rows(b, 6, 4)), { atol: 1e-4 });
+  });
+
+  it("with varianceReduction 'sum' matches eq. 6 as printed (= 'mean' at twice varWeight)", () => {
+    const a = randomArray(24, 11, -0.3, 0.3); // std < 1: the hinge is active
+    const b = randomArray(24, 12, -0.3, 0.3);
+    const summed = loss(a, b, 6, 4, { varianceReduction: 'sum' });
+    expectAllClose(
+      summed,
+      naiveVICReg(rows(a, 6, 4), rows(b, 6, 4), { varianceReduction: 'sum' }),
+      { atol: 1e-4 },
+    );
+    expectAllClose(summed, loss(a, b, 6, 4, { varWeight: 50 }), { atol: 1e-4 });
+    expect(Math.abs(summed - loss(a, b, 6, 4))).toBeGreaterThan(1);
   });
 
   it('has a zero invariance term for identical inputs', () => {
@@ -72,11 +96,12 @@ describeBackends('vicregLoss', () => {
     expectAllClose(loss(z, z, 8, 4, { varWeight: 0, covWeight: 0 }), 0, { atol: 0 });
   });
 
-  it('is 25·2·(1 - sqrt(eps)) = 49.5 for a collapsed (constant) batch', () => {
+  it('is 25·(1 - sqrt(eps)) = 24.75 for a collapsed (constant) batch (49.5 summed)', () => {
     const z = new Float32Array(4 * 16).fill(0.7);
-    expectAllClose(loss(z, z, 4, 16), 25 * 2 * (1 - Math.sqrt(1e-4)), { atol: 1e-4 });
+    expectAllClose(loss(z, z, 4, 16), 25 * (1 - Math.sqrt(1e-4)), { atol: 1e-4 });
+    expectAllClose(loss(z, z, 4, 16, { varianceReduction: 'sum' }), 49.5, { atol: 1e-4 });
     const zero = new Float32Array(4 * 64); // zero vectors: same closed form, finite
-    expectAllClose(loss(zero, zero, 4, 64), 49.5, { atol: 1e-4 });
+    expectAllClose(loss(zero, zero, 4, 64), 24.75, { atol: 1e-4 });
     const g = pairGradients(vicregLoss, zero, zero, 4, 64);
     expect(g.every(Number.isFinite)).toBe(true);
   });
@@ -129,6 +154,10 @@ describeBackends('vicregLoss', () => {
     expectRejects(
       () => vicregLoss(z, z, { eps: Infinity }),
       /opts.eps must be a finite number > 0, got Infinity/,
+    );
+    expectRejects(
+      () => vicregLoss(z, z, { varianceReduction: 'max' as 'sum' }),
+      /vicregLoss: opts.varianceReduction must be 'mean' or 'sum', got "max"/,
     );
     expectRejects(
       () => vicregLoss(z, z, null as unknown as VICRegOptions),

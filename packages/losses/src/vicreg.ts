@@ -18,6 +18,14 @@ export interface VICRegOptions {
   covWeight?: number;
   /** Added to the variance under the square root, std = sqrt(var + eps). Default 1e-4. Finite, > 0. */
   eps?: number;
+  /**
+   * How the two branches' variance terms combine. `'mean'` (default):
+   * `μ·[v(Z) + v(Z')] / 2`, as the authors' code (facebookresearch/vicreg) and
+   * lightly compute it, the form the 25 / 25 / 1 weights were tuned with.
+   * `'sum'`: `μ·[v(Z) + v(Z')]`, the paper's eq. 6 as printed (twice the
+   * variance weight). The covariance terms are summed in both.
+   */
+  varianceReduction?: 'mean' | 'sum';
 }
 
 const FN = 'vicregLoss';
@@ -37,17 +45,20 @@ function branchTerms(z: tf.Tensor2D, eps: number): [tf.Scalar, tf.Scalar] {
 /**
  * VICReg (Bardes, Ponce & LeCun 2022, "VICReg: Variance-Invariance-Covariance
  * Regularization for Self-Supervised Learning", eq. 1-6):
- * `λ·s(Z, Z') + μ·[v(Z) + v(Z')] + ν·[c(Z) + c(Z')]` with
+ * `λ·s(Z, Z') + μ·[v(Z) + v(Z')] / 2 + ν·[c(Z) + c(Z')]` with
  * - invariance s = mean over N·D of (z - z')² (MSE);
  * - variance v(Z) = (1/D) Σ_j relu(1 - sqrt(Var(z_j) + eps)), unbiased variance (N-1);
  * - covariance c(Z) = (1/D) Σ_{i≠j} C(Z)_ij², C(Z) = (Z - mean)ᵀ(Z - mean) / (N-1).
  *
- * The two branches' variance terms are summed as in the paper's eq. 6 (the
- * authors' code averages them, which equals halving `varWeight`).
+ * The two branches' variance terms are averaged by default, as in the authors'
+ * code and lightly (the weights 25 / 25 / 1 were tuned that way); the paper's
+ * eq. 6 sums them, which `varianceReduction: 'sum'` reproduces (the same as
+ * doubling `varWeight`).
  *
  * @param z1 embeddings of the first view, float32 [N, D], N >= 2.
  * @param z2 embeddings of the second view, float32 [N, D].
- * @param opts see {@link VICRegOptions} (simWeight 25, varWeight 25, covWeight 1, eps 1e-4).
+ * @param opts see {@link VICRegOptions} (simWeight 25, varWeight 25, covWeight 1, eps 1e-4,
+ *   varianceReduction 'mean').
  *
  * @example
  * ```ts
@@ -67,6 +78,13 @@ export function vicregLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: VICRegOptions
   assertNonNegative(FN, 'opts.varWeight', varWeight);
   assertNonNegative(FN, 'opts.covWeight', covWeight);
   assertPositive(FN, 'opts.eps', eps);
+  const varianceReduction = opts.varianceReduction ?? 'mean';
+  if (varianceReduction !== 'mean' && varianceReduction !== 'sum') {
+    throw new Error(
+      `${FN}: opts.varianceReduction must be 'mean' or 'sum', got ${JSON.stringify(varianceReduction)}`,
+    );
+  }
+  const varScale = varianceReduction === 'mean' ? varWeight / 2 : varWeight;
 
   return tf.tidy(() => {
     const invariance = tf.mean(tf.square(tf.sub(z1, z2)));
@@ -74,7 +92,7 @@ export function vicregLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, opts: VICRegOptions
     const [v2, c2] = branchTerms(z2, eps);
     return tf.addN([
       tf.mul(simWeight, invariance),
-      tf.mul(varWeight, tf.add(v1, v2)),
+      tf.mul(varScale, tf.add(v1, v2)),
       tf.mul(covWeight, tf.add(c1, c2)),
     ]) as tf.Scalar;
   });

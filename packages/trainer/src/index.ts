@@ -105,3 +105,12 @@ export {
   type ExportConfig,
   type ExportedModelConfig,
 } from './export';
+
+// --- semi-supervised: distillation on unlabeled data (SimCLRv2 step 3) ---
+export {
+  distill,
+  type DistillOptions,
+  type DistillResult,
+  type DistillEpoch,
+  type DistillTeacher,
+} from './evaluation/distill';

@@ -1,0 +1,226 @@
+// A recipe-search run of the study (`node dist/recipe.js key=value ...`): one
+// pretraining with the given settings on the first `limit` train images, then
+// the 10-labels-per-class probe / kNN (and optionally the teacher and the
+// distilled student) on the test split. Prints one JSON line (and appends it to
+// `out`, default recipe-runs.jsonl): the numbers of the README's "what was tried" table.
+import { appendFile } from 'node:fs/promises';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { simclrAugment } from '@ssl/augment';
+import { useBackend } from '@ssl/backends';
+import { mnistTensors } from '@ssl/data';
+import { convEncoder } from '@ssl/encoders';
+import {
+  byol,
+  embed,
+  knnAccuracy,
+  linearProbe,
+  moco,
+  pretrain,
+  selectLabelled,
+  simclr,
+  vicreg,
+  warmupCosine,
+} from '@ssl/trainer';
+
+import { runScratchBn } from './baselines';
+import { runDistillStage } from './distill-stage';
+import type { ResultRow } from './results';
+
+const DEFAULTS = {
+  method: 'simclr',
+  limit: 0,
+  epochs: 3,
+  batch: 128,
+  lr: 3e-3,
+  warmup: 20,
+  temperature: 0.2,
+  filters: '32,64,128',
+  bn: 0,
+  cropMin: 0.4,
+  degrees: 15,
+  translate: 0.1,
+  blur: 0,
+  proj: 128,
+  hidden: 512,
+  lpc: 10,
+  seeds: '0,1',
+  distill: 0,
+  distillEpochs: 1,
+  studentInit: 'teacher',
+  alpha: 0.5,
+  tau: 1,
+  dlr: 1e-3,
+  out: 'recipe-runs.jsonl',
+  /** 'pretrain' (the default) or 'scratchbn': only the BN from-scratch baseline with steps / sbatch / slr. */
+  mode: 'pretrain',
+  steps: 150,
+  sbatch: 50,
+  slr: 3e-3,
+};
+
+async function main(): Promise<void> {
+  const a: Record<string, string | number> = { ...DEFAULTS };
+  for (const arg of process.argv.slice(2)) {
+    const [k, v] = arg.split('=');
+    if (!(k in DEFAULTS) || v == null) throw new Error(`recipe: unknown argument ${arg}`);
+    a[k] = typeof DEFAULTS[k as keyof typeof DEFAULTS] === 'number' ? Number(v) : v;
+  }
+  const num = (k: string) => a[k] as number;
+  await useBackend('auto');
+  const train = mnistTensors({ split: 'train' });
+  const test = mnistTensors({ split: 'test' });
+  const data = num('limit')
+    ? (tf.slice(train.images, 0, num('limit')) as tf.Tensor4D)
+    : train.images;
+  const augment = simclrAugment({
+    preset: 'digits',
+    crop: { scale: [num('cropMin'), 1], ratio: [0.75, 1.33] },
+    affine:
+      num('degrees') || num('translate')
+        ? { degrees: num('degrees'), translate: [num('translate'), num('translate')] }
+        : false,
+    blur: num('blur') ? { p: num('blur'), sigma: [0.1, 1] } : false,
+  });
+  if (a.mode === 'scratchbn') {
+    const rows: ResultRow[] = [];
+    const labels = Int32Array.from(train.labels.dataSync());
+    const t0 = Date.now();
+    await runScratchBn({
+      config: {
+        filters: String(a.filters).split(',').map(Number) as [number, number, number],
+        train: { [num('lpc')]: { steps: num('steps'), batchSize: num('sbatch'), lr: num('slr') } },
+      },
+      draws: String(a.seeds)
+        .split(',')
+        .map(Number)
+        .map((seed) => ({
+          lpc: num('lpc'),
+          seed,
+          idx: selectLabelled(labels, { labelsPerClass: num('lpc'), seed }),
+        })),
+      trainImages: train.images,
+      trainLabels: train.labels,
+      test,
+      augment: (x, s) => augment(x, s),
+      record: async (row) => void rows.push(row),
+      onDraw: () => {},
+    });
+    const line = {
+      args: a,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      scratchBn: rows.map((x) => +(100 * x.accuracy).toFixed(1)),
+      load: (await import('node:os')).loadavg()[0],
+    };
+    console.log(JSON.stringify(line));
+    await appendFile(String(a.out), JSON.stringify(line) + '\n');
+    return;
+  }
+  const head = { augment, projectionDim: num('proj'), hiddenDim: num('hidden') };
+  const method =
+    a.method === 'moco'
+      ? moco({ ...head, temperature: num('temperature') })
+      : a.method === 'byol'
+        ? byol(head)
+        : a.method === 'vicreg'
+          ? vicreg(head)
+          : simclr({ ...head, temperature: num('temperature') });
+  const filters = String(a.filters).split(',').map(Number) as [number, number, number];
+  const encoder = convEncoder({ filters, batchNorm: num('bn') === 1, seed: 0 });
+  const totalSteps = num('epochs') * Math.floor(data.shape[0] / num('batch'));
+  const optimizer = tf.train.adam(num('lr'));
+  let loss = NaN;
+  const r = await pretrain({
+    method,
+    encoder,
+    data,
+    epochs: num('epochs'),
+    batchSize: num('batch'),
+    optimizer,
+    schedule: warmupCosine({
+      baseLr: num('lr'),
+      warmupSteps: Math.min(num('warmup'), totalSteps),
+      totalSteps,
+    }),
+    seed: 1,
+    callbacks: [{ onStepEnd: (l) => void (loss = l.loss) }],
+  });
+  optimizer.dispose();
+  const labels = Int32Array.from(train.labels.dataSync());
+  const trainF = embed(encoder, train.images);
+  const testF = embed(encoder, test.images);
+  const seeds = String(a.seeds).split(',').map(Number);
+  const out: Record<string, number[]> = { probe: [], knn1: [], knn200: [] };
+  const draws = seeds.map((seed) => ({
+    lpc: num('lpc'),
+    seed,
+    idx: selectLabelled(labels, { labelsPerClass: num('lpc'), seed }),
+  }));
+  for (const d of draws) {
+    const idx = tf.tensor1d(d.idx, 'int32');
+    const sub = {
+      images: tf.gather(trainF, idx) as tf.Tensor2D,
+      labels: tf.gather(train.labels, idx) as tf.Tensor1D,
+    };
+    const testSet = { images: testF, labels: test.labels };
+    const p = await linearProbe({
+      train: sub,
+      test: testSet,
+      l2: 1e-2,
+      unlabelled: trainF,
+      seed: d.seed,
+    });
+    out.probe.push(p.accuracy);
+    out.knn1.push(await knnAccuracy({ train: sub, test: testSet, k: 1 }));
+    const k = Math.min(200, d.idx.length);
+    out.knn200.push(
+      await knnAccuracy({ train: sub, test: testSet, k, weighted: true, temperature: 0.1 }),
+    );
+    tf.dispose([idx, sub.images, sub.labels]);
+  }
+  const rows: ResultRow[] = [];
+  if (num('distill')) {
+    const t = { probeSteps: 200, probeLr: 0.01, steps: 120, batchSize: 32, lr: 1e-3 };
+    await runDistillStage({
+      method: 'x',
+      encoder,
+      trainImages: train.images,
+      trainLabels: train.labels,
+      unlabeled: train.images,
+      test,
+      draws,
+      config: {
+        teacher: { [num('lpc')]: t },
+        epochs: num('distillEpochs'),
+        batchSize: 128,
+        lr: num('dlr'),
+        temperature: num('tau'),
+        labelledWeight: num('alpha'),
+        studentInit: a.studentInit as 'teacher' | 'probe',
+      },
+      augment: (x, s) => augment(x, s),
+      record: async (row) => void rows.push(row),
+      onDraw: () => {},
+    });
+    out.teacher = rows.filter((x) => x.method === 'x-teacher').map((x) => x.accuracy);
+    out.distill = rows.filter((x) => x.method === 'x-distill').map((x) => x.accuracy);
+  }
+  const line = {
+    args: a,
+    pretrainSeconds: Math.round(r.seconds),
+    imagesPerSec: Math.round(r.imagesPerSec),
+    finalLoss: loss,
+    ...Object.fromEntries(
+      Object.entries(out).map(([k, v]) => [k, v.map((x) => +(100 * x).toFixed(1))]),
+    ),
+    distillSeconds: rows.filter((x) => x.method === 'x-distill').map((x) => Math.round(x.seconds)),
+    load: (await import('node:os')).loadavg()[0],
+  };
+  console.log(JSON.stringify(line));
+  await appendFile(String(a.out), JSON.stringify(line) + '\n');
+}
+
+main().catch((e: Error) => {
+  console.error(`recipe: ${e.message}`);
+  process.exit(1);
+});
