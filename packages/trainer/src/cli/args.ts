@@ -226,7 +226,10 @@ export { methodHelp };
  * `--temperature 0.2`, `--queue-size=1024`) off `argv`, so the strict parser
  * sees only the command's flags. Returns the rest and the raw option values.
  */
-function splitMethodFlags(argv: string[]): { rest: string[]; raw: Record<string, string | boolean> } {
+function splitMethodFlags(argv: string[]): {
+  rest: string[];
+  raw: Record<string, string | boolean>;
+} {
   const at = argv.findIndex((a) => a === '--method' || a.startsWith('--method='));
   const name = at < 0 ? undefined : argv[at].includes('=') ? argv[at].slice(9) : argv[at + 1];
   const raw: Record<string, string | boolean> = {};
@@ -246,7 +249,8 @@ function splitMethodFlags(argv: string[]): { rest: string[]; raw: Record<string,
       continue;
     }
     if (m[2] !== undefined) raw[m[1]] = m[2];
-    else if (spec.type === 'boolean' && !/^(true|false|0|1)$/.test(argv[i + 1] ?? '')) raw[m[1]] = true;
+    else if (spec.type === 'boolean' && !/^(true|false|0|1)$/.test(argv[i + 1] ?? ''))
+      raw[m[1]] = true;
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw[m[1]] = argv[++i];
     else throw new UsageError(`ssl pretrain: --${m[1]} needs a value`);
   }

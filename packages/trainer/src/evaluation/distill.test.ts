@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describeBackends } from '@ssl/test-utils';
 
 import { distill } from './distill';
-import { mulberry32 } from './rng';
+import { createRng } from '@ssl/augment';
 
 const D = 4;
 const C = 3;
@@ -18,8 +18,8 @@ const W = [
 const B = [0.3, -0.2, 0.1];
 
 function points(n: number, seed: number): number[][] {
-  const r = mulberry32(seed);
-  return Array.from({ length: n }, () => Array.from({ length: D }, () => 2 * r() - 1));
+  const r = createRng(seed);
+  return Array.from({ length: n }, () => Array.from({ length: D }, () => 2 * r.next() - 1));
 }
 
 /** Naive float64 logits x W + b. */

@@ -9,7 +9,7 @@ import {
   checkPositiveInt,
   type LabelledSet,
 } from './labelled-set';
-import { mulberry32, shuffleInPlace } from './rng';
+import { createRng, shuffleInPlace } from '@ssl/augment';
 
 /** A teacher: a Layers model or a function, images `[B, ...]` → logits `[B, C]`. */
 export type DistillTeacher = tfl.LayersModel | ((images: tf.Tensor) => tf.Tensor2D);
@@ -156,6 +156,9 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   let labels: number[] = [];
   if (labelled != null) {
     labels = checkLabelledSet(fn, 'labelled', labelled);
+    if (!(labelled.images instanceof tf.Tensor)) {
+      throw new Error(`${fn}: labelled.images must be a tensor of images, got named inputs`);
+    }
     if (labelled.images.rank !== unlabeled.rank) {
       throw new Error(
         `${fn}: labelled.images must have the rank of unlabeled (${unlabeled.rank}), got shape [${labelled.images.shape}]`,
@@ -219,7 +222,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   const t0 = Date.now();
   let step = 0;
   try {
-    const rand = mulberry32(seed);
+    const rand = createRng(seed);
     const order = Array.from({ length: n }, (_, i) => i);
     const lOrder = labels.map((_, i) => i);
     let lPos = lOrder.length; // forces a shuffle before the first labelled batch
@@ -261,7 +264,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
               let loss = tf.mul(distillScale * (1 - labelledWeight), soft) as tf.Scalar;
               kept = [tf.keep(tf.sub(soft, entropy) as tf.Scalar)];
               if (lIdx != null && labelled != null) {
-                let xl = tf.gather(labelled.images, lIdx);
+                let xl = tf.gather(labelled.images as tf.Tensor, lIdx);
                 if (augment) xl = augment(xl as tf.Tensor4D, (stepSeed ^ 0x5bd1e995) >>> 0);
                 const ll = student.apply(xl, { training: true }) as tf.Tensor2D;
                 const ce = softmaxCrossEntropy(tf.gather(yLabelled!, lIdx), ll);
