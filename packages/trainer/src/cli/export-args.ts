@@ -1,8 +1,7 @@
 // Arguments of `ssl export` and `ssl import`, kept apart from args.ts so that
 // the CLI's argument parsing can move to one library without touching them.
 import { existsSync, statSync } from 'node:fs';
-import { parseArgs as parseNodeArgs } from 'node:util';
-import { UsageError } from './args';
+import { parseCommandLine, UsageError, type FlagSpec } from './command-line';
 
 /** `ssl export` settings. */
 export interface ExportArgs {
@@ -65,25 +64,27 @@ Examples:
   ssl import --from runs/torch/trained.safetensors --out runs/torch/encoder
 `;
 
-const EXPORT_OPTIONS = {
-  encoder: { type: 'string' },
-  'projection-head': { type: 'string' },
-  'prediction-head': { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  data: { type: 'string' },
-  limit: { type: 'string' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** The flags of `ssl export` (read by the one command-line parser, `command-line.ts`). */
+const EXPORT_FLAGS = {
+  encoder: { type: 'string', value: 'DIR', help: 'an encoder folder (model.json + weights.bin)' },
+  'projection-head': { type: 'string', value: 'DIR', help: 'a projection-head folder' },
+  'prediction-head': { type: 'string', value: 'DIR', help: 'a prediction-head folder' },
+  format: { type: 'string', value: 'F', help: 'safetensors (the only format; default)' },
+  out: { type: 'string', required: true, value: 'FILE', help: 'the weights file' },
+  data: { type: 'string', value: 'D', help: 'mnist: also write the train images' },
+  limit: { type: 'int', min: 1, max: 1_000_000_000, help: 'with --data: the first N images' },
+  force: { type: 'boolean', help: 'replace existing files' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpec;
 
-const IMPORT_OPTIONS = {
-  from: { type: 'string' },
-  out: { type: 'string' },
-  model: { type: 'string' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** The flags of `ssl import`. */
+const IMPORT_FLAGS = {
+  from: { type: 'string', value: 'FILE', help: 'a safetensors file from ssl export or ssl_torch' },
+  out: { type: 'string', required: true, value: 'DIR', help: 'the tfjs Layers model folder' },
+  model: { type: 'string', value: 'NAME', help: 'encoder (default), projection_head, ...' },
+  force: { type: 'boolean', help: 'replace DIR if it exists' },
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies FlagSpec;
 
 /** Whether `ssl <cmd>` is one of the commands parsed here. */
 export function isExportCommand(cmd: string | undefined): cmd is 'export' | 'import' {
@@ -99,22 +100,13 @@ const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 export function parseExportArgs(argv: string[]): ExportArgs | ImportArgs | 'help' {
   const [cmd, ...rest] = argv;
   if (!isExportCommand(cmd)) throw new UsageError(`ssl: '${cmd}' is not export or import`);
-  let v: Record<string, string | boolean | undefined>;
-  try {
-    v = parseNodeArgs({
-      args: rest,
-      options: cmd === 'export' ? EXPORT_OPTIONS : IMPORT_OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0].split('. ')[0].replace(/\.$/, '');
-    throw new UsageError(`ssl ${cmd}: ${msg} (see ssl ${cmd} --help)`);
-  }
-  if (v.help) return 'help';
+  if (rest.includes('--help') || rest.includes('-h')) return 'help';
+  const v: Record<string, string | number | boolean | undefined> =
+    cmd === 'export'
+      ? parseCommandLine('ssl export', rest, EXPORT_FLAGS)
+      : parseCommandLine('ssl import', rest, IMPORT_FLAGS);
   const s = (k: string) => v[k] as string | undefined;
-  const out = s('out');
-  if (!out) throw new UsageError(`ssl ${cmd}: --out is required`);
+  const out = s('out')!;
   if (cmd === 'export') {
     const folder = (name: string, required: boolean) => {
       const p = s(name);
@@ -137,14 +129,9 @@ export function parseExportArgs(argv: string[]): ExportArgs | ImportArgs | 'help
     if (data !== undefined && data !== 'mnist') {
       throw new UsageError(`ssl export: --data must be mnist, got '${data}'`);
     }
-    const limitArg = s('limit');
-    let limit: number | undefined;
-    if (limitArg !== undefined) {
-      limit = Number(limitArg);
-      if (limitArg.trim() === '' || !Number.isInteger(limit) || limit < 1) {
-        throw new UsageError(`ssl export: --limit must be an integer >= 1, got '${limitArg}'`);
-      }
-      if (data === undefined) throw new UsageError('ssl export: --limit needs --data mnist');
+    const limit = v.limit as number | undefined;
+    if (limit !== undefined && data === undefined) {
+      throw new UsageError('ssl export: --limit needs --data mnist');
     }
     return {
       command: 'export',
