@@ -11,17 +11,16 @@ import { useBackend } from '@ssl/backends';
 import { mnistTensors } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
 import {
-  byol,
+  createMethod,
   embed,
   knnAccuracy,
   linearProbe,
-  moco,
+  methodEntry,
   pretrain,
   selectLabelled,
-  simclr,
-  vicreg,
   warmupCosine,
 } from '@ssl/trainer';
+import { parseCommandLine, type FlagSpec } from '@ssl/trainer/node';
 
 import { runScratchBn } from './baselines';
 import { runDistillStage } from './distill-stage';
@@ -60,12 +59,15 @@ const DEFAULTS = {
 };
 
 async function main(): Promise<void> {
-  const a: Record<string, string | number> = { ...DEFAULTS };
-  for (const arg of process.argv.slice(2)) {
-    const [k, v] = arg.split('=');
-    if (!(k in DEFAULTS) || v == null) throw new Error(`recipe: unknown argument ${arg}`);
-    a[k] = typeof DEFAULTS[k as keyof typeof DEFAULTS] === 'number' ? Number(v) : v;
-  }
+  // the one command-line parser; `key=value` is read as `--key=value`
+  const flags: FlagSpec = Object.fromEntries(
+    Object.entries(DEFAULTS).map(([k, v]) => [
+      k,
+      { type: typeof v === 'number' ? 'number' : 'string', default: v, help: k },
+    ]),
+  );
+  const argv = process.argv.slice(2).map((x) => (/^[a-zA-Z]+=/.test(x) ? `--${x}` : x));
+  const a = parseCommandLine('recipe', argv, flags) as Record<string, string | number>;
   const num = (k: string) => a[k] as number;
   await useBackend('auto');
   const train = mnistTensors({ split: 'train' });
@@ -117,14 +119,13 @@ async function main(): Promise<void> {
     return;
   }
   const head = { augment, projectionDim: num('proj'), hiddenDim: num('hidden') };
-  const method =
-    a.method === 'moco'
-      ? moco({ ...head, temperature: num('temperature') })
-      : a.method === 'byol'
-        ? byol(head)
-        : a.method === 'vicreg'
-          ? vicreg(head)
-          : simclr({ ...head, temperature: num('temperature') });
+  // any method of the registry; `temperature` only where the method has one
+  const name = String(a.method);
+  const hasTemperature = methodEntry(name).options.some((o) => o.name === 'temperature');
+  const method = createMethod(name, {
+    ...head,
+    ...(hasTemperature ? { temperature: num('temperature') } : {}),
+  });
   const filters = String(a.filters).split(',').map(Number) as [number, number, number];
   const encoder = convEncoder({ filters, batchNorm: num('bn') === 1, seed: 0 });
   const totalSteps = num('epochs') * Math.floor(data.shape[0] / num('batch'));
