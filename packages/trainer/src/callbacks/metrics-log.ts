@@ -41,8 +41,15 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
     onTrainBegin(info) {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const append = options.append ?? info.resumed;
-      if (!append) writeFileSync(file, '');
-      else if (info.resumed) dropStepsFrom(file, info.startStep);
+      try {
+        if (!append) writeFileSync(file, '');
+        else if (info.resumed) dropStepsFrom(file, info.startStep);
+      } catch (e) {
+        // a read of a folder fails without naming it: name the file for the error line
+        const err = e as NodeJS.ErrnoException;
+        if (err.code && !err.path) err.path = file;
+        throw err;
+      }
     },
     onStepEnd(logs) {
       const line = {

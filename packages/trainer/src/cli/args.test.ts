@@ -49,7 +49,22 @@ describe('parseCliArgs', () => {
       vocabSize: 2000,
       maxLength: 64,
       quiet: false,
+      methodOptions: {},
     });
+  });
+
+  it("reads the method's own options from the registry, typed, and refuses another method's", () => {
+    const a = parseCliArgs([...base, '--temperature', '0.2', '--projection-dim=64']);
+    expect(a.command === 'pretrain' && a.methodOptions).toEqual({
+      temperature: 0.2,
+      projectionDim: 64,
+    });
+    expect(() => parseCliArgs([...base, '--queue-size', '1024'])).toThrow(
+      /^ssl pretrain: Unknown option '--queue-size'/,
+    );
+    expect(() => parseCliArgs([...base, '--temperature', 'hot'])).toThrow(
+      "ssl pretrain --method simclr: --temperature must be a number, got 'hot'",
+    );
   });
 
   it.each([

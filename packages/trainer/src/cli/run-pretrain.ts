@@ -127,8 +127,9 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
           log(`ssl pretrain: resuming at epoch ${info.startEpoch + 1}, step ${info.startStep}`);
       },
     },
-    metricsLog(path.join(a.out, 'metrics.jsonl')),
+    // the bar first: an error in a later callback stops a bar that is drawn
     ...(bar ? [bar] : []),
+    metricsLog(path.join(a.out, 'metrics.jsonl')),
   ];
   let result: PretrainResult;
   try {
