@@ -6,7 +6,7 @@ import type { AnyMethod } from './method';
 import { byol } from './byol';
 import { simsiam } from './simsiam';
 import { dino } from './dino';
-import { noiseAugment, tinyEncoder, tinyImages } from '../testing/fixtures';
+import { noiseAugment, TINY_DINO, tinyEncoder, tinyImages } from '../testing/fixtures';
 
 /**
  * Mean over dimensions of the per-dimension std (over examples) of the
@@ -55,16 +55,7 @@ const makers: Record<string, () => AnyMethod> = {
   byol: () =>
     byol({ projectionDim: 8, hiddenDim: 16, predictorHiddenDim: 8, augment: noiseAugment }),
   simsiam: () => simsiam({ projectionDim: 8, hiddenDim: 16, augment: noiseAugment }),
-  dino: () =>
-    dino({
-      outDim: 16,
-      hiddenDim: 16,
-      bottleneckDim: 8,
-      localCrops: 2,
-      localSize: 8,
-      globalAugment: noiseAugment,
-      localAugment: noiseAugment,
-    }),
+  dino: () => dino({ ...TINY_DINO, globalAugment: noiseAugment, localAugment: noiseAugment }),
 };
 
 describeBackends(
