@@ -1,12 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  // No source maps: they doubled the tarballs, and the dist code is readable as it is.
-  sourcemap: false,
-  target: 'es2020',
-  external: [/^@tensorflow\//, /^@ssl\//],
-});
+export default defineConfig({ ...packageBuild, entry: ['src/index.ts'] });

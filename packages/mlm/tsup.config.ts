@@ -1,12 +1,8 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base';
 
 export default defineConfig({
+  ...packageBuild,
   entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  // No source maps: they doubled the tarballs, and the dist code is readable as it is.
-  sourcemap: false,
-  target: 'es2020',
-  external: [/^@tensorflow\//, /^@ssl\//, /^@huggingface\//],
+  external: [...packageBuild.external, /^@huggingface\//],
 });

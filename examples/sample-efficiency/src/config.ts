@@ -55,6 +55,29 @@ export interface StudyConfig {
   train: Record<number, TrainLabelsConfig>;
 }
 
+/** Three numbers, one per labels-per-class setting of {@link LABELS_PER_CLASS}. */
+type PerLabels = [number, number, number];
+
+/** The labels-per-class settings the study's per-setting tables are keyed by. */
+const LABELS_PER_CLASS: PerLabels = [1, 10, 100];
+
+/**
+ * A per-labels-per-class table: `steps[i]` and `batchSize[i]` at
+ * `LABELS_PER_CLASS[i]`, with the settings in `shared` (e.g. `lr`) for all three.
+ */
+function perLabels<T extends object>(
+  steps: PerLabels,
+  batchSize: PerLabels,
+  shared: T,
+): Record<number, { steps: number; batchSize: number } & T> {
+  return Object.fromEntries(
+    LABELS_PER_CLASS.map((lpc, i) => [
+      lpc,
+      { steps: steps[i], batchSize: batchSize[i], ...shared },
+    ]),
+  );
+}
+
 /**
  * The default study. Measured with the WASM backend: 24 minutes of CPU time
  * (SimCLR 14, VICReg 4, evaluations 6); 46 minutes of wall time on a 2-core
@@ -75,24 +98,16 @@ export const FULL: StudyConfig = {
     },
     { method: 'vicreg', epochs: 3, batchSize: 128, lr: 2e-3, warmupSteps: 20, fineTune: false },
   ],
-  labelsPerClass: [1, 10, 100],
+  labelsPerClass: [...LABELS_PER_CLASS],
   seeds: [0, 1, 2],
   knnK: 1,
   knnWeighted: { k: 200, temperature: 0.1 },
   scratchBn: {
     filters: [32, 64, 128],
-    train: {
-      1: { steps: 100, batchSize: 10, lr: 3e-3 },
-      10: { steps: 150, batchSize: 50, lr: 3e-3 },
-      100: { steps: 160, batchSize: 64, lr: 3e-3 },
-    },
+    train: perLabels([100, 150, 160], [10, 50, 64], { lr: 3e-3 }),
   },
   distill: {
-    teacher: {
-      1: { probeSteps: 200, probeLr: 0.01, steps: 60, batchSize: 10, lr: 1e-3 },
-      10: { probeSteps: 200, probeLr: 0.01, steps: 120, batchSize: 32, lr: 1e-3 },
-      100: { probeSteps: 200, probeLr: 0.01, steps: 160, batchSize: 64, lr: 1e-3 },
-    },
+    teacher: perLabels([60, 120, 160], [10, 32, 64], { probeSteps: 200, probeLr: 0.01, lr: 1e-3 }),
     epochs: 2,
     batchSize: 128,
     lr: 3e-4,
@@ -102,11 +117,7 @@ export const FULL: StudyConfig = {
   },
   probe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
   rawProbe: { epochs: 100, lr: 0.01, l2: 1e-2, batchSize: 256 },
-  train: {
-    1: { steps: 80, batchSize: 10, lr: 3e-3 },
-    10: { steps: 120, batchSize: 32, lr: 3e-3 },
-    100: { steps: 160, batchSize: 64, lr: 3e-3 },
-  },
+  train: perLabels([80, 120, 160], [10, 32, 64], { lr: 3e-3 }),
 };
 
 /** `--quick`: a 1–2 minute smoke run of every stage with small limits. */
@@ -126,24 +137,16 @@ export const QUICK: StudyConfig = {
     },
     { method: 'vicreg', epochs: 1, batchSize: 128, lr: 2e-3, warmupSteps: 2, fineTune: false },
   ],
-  labelsPerClass: [1, 10, 100],
+  labelsPerClass: [...LABELS_PER_CLASS],
   seeds: [0, 1],
   knnK: 1,
   knnWeighted: { k: 200, temperature: 0.1 },
   scratchBn: {
     filters: [16, 32, 64],
-    train: {
-      1: { steps: 5, batchSize: 10, lr: 1e-3 },
-      10: { steps: 5, batchSize: 50, lr: 1e-3 },
-      100: { steps: 5, batchSize: 100, lr: 1e-3 },
-    },
+    train: perLabels([5, 5, 5], [10, 50, 100], { lr: 1e-3 }),
   },
   distill: {
-    teacher: {
-      1: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 10, lr: 1e-3 },
-      10: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 32, lr: 1e-3 },
-      100: { probeSteps: 100, probeLr: 0.01, steps: 5, batchSize: 64, lr: 1e-3 },
-    },
+    teacher: perLabels([5, 5, 5], [10, 32, 64], { probeSteps: 100, probeLr: 0.01, lr: 1e-3 }),
     epochs: 1,
     batchSize: 128,
     lr: 1e-3,
@@ -153,9 +156,5 @@ export const QUICK: StudyConfig = {
   },
   probe: { epochs: 30, lr: 0.01, l2: 1e-2, batchSize: 256 },
   rawProbe: { epochs: 30, lr: 0.01, l2: 1e-2, batchSize: 256 },
-  train: {
-    1: { steps: 5, batchSize: 10, lr: 1e-3 },
-    10: { steps: 5, batchSize: 50, lr: 1e-3 },
-    100: { steps: 5, batchSize: 100, lr: 1e-3 },
-  },
+  train: perLabels([5, 5, 5], [10, 50, 100], { lr: 1e-3 }),
 };

@@ -1,6 +1,4 @@
-import type * as tfl from '@tensorflow/tfjs-layers';
-
-type AnyLayer = tfl.layers.Layer & { layers?: tfl.layers.Layer[] };
+import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
  * Finds the layer called `name` upstream of `start` in a built functional graph,
@@ -13,7 +11,7 @@ export function findLayerUpstream(
   const seen = new Set<tfl.layers.Layer>();
   const queue: tfl.layers.Layer[] = [start];
   while (queue.length > 0) {
-    const layer = queue.shift() as AnyLayer;
+    const layer = queue.shift() as tfl.layers.Layer;
     if (seen.has(layer)) continue;
     seen.add(layer);
     if (layer !== start && layer.name === name) return layer;
@@ -24,11 +22,10 @@ export function findLayerUpstream(
   return undefined;
 }
 
-/** Finds the layer called `name` inside `model` and the models nested in it. */
+/** Finds the layer called `name` inside `model` (when it is a `LayersModel`) and the models nested in it. */
 export function findInModel(model: tfl.layers.Layer, name: string): tfl.layers.Layer | undefined {
-  const layers = (model as AnyLayer).layers;
-  if (!Array.isArray(layers)) return undefined;
-  for (const l of layers) {
+  if (!(model instanceof tfl.LayersModel)) return undefined;
+  for (const l of model.layers) {
     if (l.name === name) return l;
     const inner = findInModel(l, name);
     if (inner) return inner;

@@ -13,7 +13,7 @@ export {
   type WordPieceModelJson,
 } from './tokenizer-json';
 export { maskTokens, type MaskTokensOptions } from './mask-tokens';
-export { mlmModel, type MlmModelOptions } from './mlm-model';
+export { mlmModel, type MlmModel, type MlmModelOptions } from './mlm-model';
 export { TiedEmbeddingOutput, type TiedEmbeddingOutputArgs } from './tied-output';
 export { sequenceClassifier, type SequenceClassifierOptions } from './sequence-classifier';
 export { SequencePooling, type SequencePoolingArgs } from './sequence-pooling';

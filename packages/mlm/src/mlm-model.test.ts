@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { transformerEncoder } from '@ssl/encoders';
+import { getTokenEmbedding, TOKEN_EMBEDDING_NAME, transformerEncoder } from '@ssl/encoders';
 import { describeBackends, expectAllClose, expectNoLeak, randomArray } from '@ssl/test-utils';
 import { maskedCrossEntropy } from '@ssl/losses';
 import { maskedAccuracy } from './metrics';
@@ -25,12 +25,17 @@ function smallEncoder(seed = 0): tfl.LayersModel {
   });
 }
 
-function tiedLayer(model: tfl.LayersModel): TiedEmbeddingOutput {
-  return model.getLayer('mlm_output') as TiedEmbeddingOutput;
+function embeddingVar(encoder: tfl.LayersModel): tf.Variable {
+  return getTokenEmbedding(encoder).weights[0].read() as tf.Variable;
 }
 
-function embeddingVar(encoder: tfl.LayersModel): tf.Variable {
-  return encoder.getLayer('token_embedding').weights[0].read() as tf.Variable;
+/** A model saved by earlier versions of mlmModel: encoder, then the tied output layer. */
+function tiedLayersModel(encoder: tfl.LayersModel): tfl.LayersModel {
+  const ids = tfl.input({ shape: [T], dtype: 'int32' });
+  const mask = tfl.input({ shape: [T] });
+  const hidden = encoder.apply([ids, mask]) as tfl.SymbolicTensor;
+  const out = new TiedEmbeddingOutput({ vocabSize: V }).apply(hidden) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: [ids, mask], outputs: out });
 }
 
 function inputs(): [tf.Tensor2D, tf.Tensor2D] {
@@ -55,7 +60,7 @@ function inputs(): [tf.Tensor2D, tf.Tensor2D] {
 describeBackends('TiedEmbeddingOutput', () => {
   it('computes x·Eᵀ + b (naive loop) and its gradient w.r.t. E is Wᵀx (closed form)', () => {
     const [n, d, v] = [3, 4, 5];
-    const emb = tfl.layers.embedding({ inputDim: v, outputDim: d, name: 'token_embedding' });
+    const emb = tfl.layers.embedding({ inputDim: v, outputDim: d, name: TOKEN_EMBEDDING_NAME });
     emb.apply(tfl.input({ shape: [1], dtype: 'int32' }));
     const E = randomArray(v * d, 1);
     emb.setWeights([tf.tensor2d(E, [v, d])]);
@@ -101,22 +106,9 @@ describeBackends('TiedEmbeddingOutput', () => {
     );
     emb.dispose();
   });
-});
 
-describeBackends('mlmModel', () => {
-  it('maps [B,T] ids and mask to [B,T,V] logits', () => {
-    const model = mlmModel({ encoder: smallEncoder() });
-    const [ids, mask] = inputs();
-    const logits = model.predict([ids, mask]) as tf.Tensor;
-    expect(logits.shape).toEqual([2, T, V]);
-    expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
-    tf.dispose([ids, mask, logits]);
-    model.dispose();
-  });
-
-  it('saves and loads (the tied layer re-ties to the loaded embedding by name)', async () => {
-    const encoder = smallEncoder(3);
-    const model = mlmModel({ encoder });
+  it('a saved model with the layer loads and re-ties to the loaded embedding by name', async () => {
+    const model = tiedLayersModel(smallEncoder(3));
     let artifacts: tf.io.ModelArtifacts | undefined;
     await model.save(
       tf.io.withSaveHandler(async (a) => {
@@ -129,16 +121,34 @@ describeBackends('mlmModel', () => {
     const a = model.predict([ids, mask]) as tf.Tensor;
     const b = loaded.predict([ids, mask]) as tf.Tensor;
     expectAllClose(b.dataSync(), a.dataSync(), { atol: 1e-5 });
-    const loadedEmb = (loaded.getLayer('transformer_encoder') as tfl.LayersModel).getLayer(
-      'token_embedding',
-    );
-    expect(tiedLayer(loaded).embeddingMatrix()).toBe(loadedEmb.weights[0].read());
+    const tied = loaded.layers.find((l) => l instanceof TiedEmbeddingOutput) as TiedEmbeddingOutput;
+    expect(tied.embeddingMatrix()).toBe(getTokenEmbedding(loaded).weights[0].read());
     tf.dispose([ids, mask, a, b]);
     model.dispose();
     loaded.dispose();
   });
+});
 
-  it('refuses an encoder without a token_embedding layer', () => {
+describeBackends('mlmModel', () => {
+  it('maps [B,T] ids and mask to [B,T,V] logits: the head applied at every position', () => {
+    const model = mlmModel({ encoder: smallEncoder() });
+    const [ids, mask] = inputs();
+    const logits = model.apply(ids, mask);
+    expect(logits.shape).toEqual([2, T, V]);
+    expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
+    // position (1, 3) on its own through the head gives the same row
+    const h = model.encoder.apply([ids, mask]) as tf.Tensor3D;
+    const one = model.head.apply(
+      tf.reshape(tf.slice(h, [1, 3, 0], [1, 1, D]), [1, D]) as tf.Tensor2D,
+      false,
+    );
+    const row = tf.slice(logits, [1, 3, 0], [1, 1, V]);
+    expectAllClose(row.dataSync(), one.dataSync(), { atol: 1e-5 });
+    tf.dispose([ids, mask, logits, h, one, row]);
+    model.dispose();
+  });
+
+  it('refuses an encoder without a token embedding layer', () => {
     const i = tfl.input({ shape: [T], dtype: 'int32' });
     const m = tfl.input({ shape: [T] });
     const h = tfl.layers
@@ -146,16 +156,16 @@ describeBackends('mlmModel', () => {
       .apply(i) as tfl.SymbolicTensor;
     const enc = tfl.model({ inputs: [i, m], outputs: h });
     expect(() => mlmModel({ encoder: enc })).toThrow(
-      /mlmModel: encoder has no layer named 'token_embedding'/,
+      /getTokenEmbedding: model '.*' has no layer named 'token_embedding'/,
     );
     enc.dispose();
   });
 
-  it('predict leaks no tensors', async () => {
+  it('apply leaks no tensors', async () => {
     const model = mlmModel({ encoder: smallEncoder() });
     const [ids, mask] = inputs();
-    model.predict([ids, mask]); // build lazily-created state first
-    await expectNoLeak(() => model.predict([ids, mask]));
+    model.apply(ids, mask).dispose(); // build lazily-created state first
+    await expectNoLeak(() => model.apply(ids, mask));
     tf.dispose([ids, mask]);
     model.dispose();
   });
@@ -171,12 +181,18 @@ describeBackends(
       const encoder = smallEncoder();
       const model = mlmModel({ encoder });
       const E = embeddingVar(encoder);
-      expect(tiedLayer(model).embeddingMatrix()).toBe(E);
-      expect(tiedLayer(model).embeddingMatrix().id).toBe(E.id);
-      const ids = model.trainableWeights.map((w) => (w.read() as tf.Variable).id);
+      expect(model.head.embeddingMatrix()).toBe(E);
+      expect(model.head.embeddingMatrix().id).toBe(E.id);
+      const ids = model.trainableVariables().map((v) => v.id);
       expect(ids.filter((i) => i === E.id)).toHaveLength(1);
       expect(new Set(ids).size).toBe(ids.length); // no weight counted twice
-      expect(tiedLayer(model).trainableWeights.map((w) => w.shape)).toEqual([[V]]); // owns only the bias
+      expect(Object.values(model.head.variables()).map((v) => v.shape)).toEqual([
+        [D, D],
+        [D],
+        [D],
+        [D],
+        [V],
+      ]); // the head owns transform, norm and output bias, not E
 
       // Rows of E for ids that never appear in the input get a gradient only through
       // the output projection; rows of input ids get the input path as well.
@@ -191,7 +207,7 @@ describeBackends(
       );
       const loss = () =>
         tf.tidy(() => {
-          const logits = model.apply([x, mask]) as tf.Tensor3D;
+          const logits = model.apply(x, mask);
           const picked = tf.mul(
             tf.logSoftmax(logits),
             tf.oneHot(tf.maximum(labels, tf.scalar(0, 'int32')), V),
@@ -211,7 +227,7 @@ describeBackends(
       expect(after[30]).not.toEqual(before[30]);
       // the projection reads the updated values: no stale copy
       expectAllClose(
-        (tiedLayer(model).embeddingMatrix().arraySync() as number[][]).flat(),
+        (model.head.embeddingMatrix().arraySync() as number[][]).flat(),
         after.flat(),
         { atol: 0 },
       );
@@ -238,16 +254,16 @@ describeBackends(
         [2, T],
         'int32',
       );
-      const full = () => maskedCrossEntropy(model.apply([ids, mask]) as tf.Tensor3D, labels);
+      const full = () => maskedCrossEntropy(model.apply(ids, mask), labels);
       const fast = () =>
         mlmLoss(model, { inputIds: ids, attentionMask: mask, labels, training: false }).loss;
-      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const vars = model.trainableVariables();
       const a = tf.variableGrads(full, vars);
       const b = tf.variableGrads(fast, vars);
       expectAllClose(b.value.dataSync(), a.value.dataSync(), { atol: 1e-5 });
       for (const v of vars)
         expectAllClose(b.grads[v.name].dataSync(), a.grads[v.name].dataSync(), { atol: 1e-5 });
-      const acc = tf.tidy(() => maskedAccuracy(model.apply([ids, mask]) as tf.Tensor3D, labels));
+      const acc = tf.tidy(() => maskedAccuracy(model.apply(ids, mask), labels));
       const fastAcc = mlmLoss(model, {
         inputIds: ids,
         attentionMask: mask,

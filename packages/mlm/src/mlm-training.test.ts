@@ -46,7 +46,7 @@ describeBackends(
       const evalLoss = () => {
         const { inputIds, labels } = maskTokens(ids, { ...maskOpts, seed: 999 });
         const out = tf.tidy(() => {
-          const logits = model.apply([inputIds, mask]) as tf.Tensor3D;
+          const logits = model.apply(inputIds, mask);
           return [
             maskedCrossEntropy(logits, labels).dataSync()[0],
             maskedAccuracy(logits, labels).dataSync()[0],
@@ -59,11 +59,7 @@ describeBackends(
       const trainStep = () => {
         const { inputIds, labels } = maskTokens(ids, { ...maskOpts, seed: step++ });
         const loss = opt.minimize(
-          () =>
-            maskedCrossEntropy(
-              model.apply([inputIds, mask], { training: true }) as tf.Tensor3D,
-              labels,
-            ),
+          () => maskedCrossEntropy(model.apply(inputIds, mask, true), labels),
           true,
         );
         tf.dispose([inputIds, labels]);

@@ -1,10 +1,11 @@
 // Test fixtures (not exported from the package).
 import * as tfl from '@tensorflow/tfjs-layers';
+import { TOKEN_EMBEDDING_NAME } from '@ssl/encoders';
 
 /**
  * A tiny stand-in for `transformerEncoder` with the same interface: inputs
  * input_ids [B, T] int32 and attention_mask [B, T], output [B, T, D], token
- * embedding layer named 'token_embedding'. Fast enough for unit tests.
+ * embedding layer named `TOKEN_EMBEDDING_NAME`. Fast enough for unit tests.
  */
 export function tinyEncoder(
   vocabSize: number,
@@ -19,7 +20,7 @@ export function tinyEncoder(
       inputDim: vocabSize,
       outputDim: dModel,
       embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 0.5, seed }),
-      name: 'token_embedding',
+      name: TOKEN_EMBEDDING_NAME,
     })
     .apply(ids) as tfl.SymbolicTensor;
   const h = tfl.layers

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { TOKEN_EMBEDDING_NAME } from '@ssl/encoders';
 import { findLayerUpstream } from './find-layer';
 
-// The base arguments of every layer, from tfjs-layers' public API (a deep
-// import of dist/engine/topology has no types under moduleResolution node16).
+// The base arguments of every layer, from tfjs-layers' public API.
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
 /** Arguments of {@link TiedEmbeddingOutput}. */
 export interface TiedEmbeddingOutputArgs extends LayerArgs {
   /** Vocabulary size V (rows of the embedding matrix). */
   vocabSize: number;
-  /** Name of the embedding layer whose [V, D] matrix is the output projection. Default 'token_embedding'. */
+  /** Name of the embedding layer whose [V, D] matrix is the output projection. Default `TOKEN_EMBEDDING_NAME` of @ssl/encoders. */
   embeddingLayerName?: string;
   /** Serialized form of `embeddingLayerName` (a `{ name }` dict, so that tfjs keeps the name's case on load). */
   embeddingLayer?: { name: string };
@@ -25,6 +25,9 @@ export interface TiedEmbeddingOutputArgs extends LayerArgs {
  * The embedding layer is found by name upstream in the graph (also inside a nested
  * encoder model) the first time the layer runs, so a model loaded from its JSON
  * re-ties itself; {@link TiedEmbeddingOutput.tie} sets it explicitly.
+ *
+ * Kept so that models saved with it still load; {@link mlmModel} now builds the
+ * head as an {@link MlmHead} object.
  */
 export class TiedEmbeddingOutput extends tfl.layers.Layer {
   static readonly className = 'SslTiedEmbeddingOutput';
@@ -42,7 +45,7 @@ export class TiedEmbeddingOutput extends tfl.layers.Layer {
     }
     this.vocabSize = args.vocabSize;
     this.embeddingLayerName =
-      args.embeddingLayerName ?? args.embeddingLayer?.name ?? 'token_embedding';
+      args.embeddingLayerName ?? args.embeddingLayer?.name ?? TOKEN_EMBEDDING_NAME;
   }
 
   /** Ties the projection to `embedding` (a layer whose first weight is the [V, D] matrix). */

@@ -68,3 +68,10 @@ export function convShapes(c: ConvCase): { x: number[]; filter: number[]; dy: nu
     dy: [c.n, outSize(c, 0), outSize(c, 1), outChannels],
   };
 }
+
+/** Every undilated case, in the order the filter-gradient and forward suites seed them. */
+export const UNDILATED_CONV_CASES: ConvCase[] = [
+  ...BASIC_CONV_CASES,
+  ...WIDE_AND_POINTWISE_CONV_CASES,
+  ...SIMD_TILE_CONV_CASES,
+];

@@ -1,22 +1,12 @@
 import '@ssl/test-utils';
 import { expectSameAsCpu, expectWasmMatches, useTuning } from './compare-with-cpu';
-import {
-  BASIC_CONV_CASES,
-  convShapes,
-  DILATED_CONV_CASES,
-  SIMD_TILE_CONV_CASES,
-  WIDE_AND_POINTWISE_CONV_CASES,
-} from './conv-cases';
-import { naiveConvFilterGrad, type ConvCase } from './naive-conv';
+import { convShapes, DILATED_CONV_CASES, UNDILATED_CONV_CASES } from './conv-cases';
+import { naiveConvFilterGrad } from './naive-conv';
 import { registerWasmTrainingKernels } from './register';
 
 registerWasmTrainingKernels();
 
-const cases: ConvCase[] = [
-  ...BASIC_CONV_CASES,
-  ...WIDE_AND_POINTWISE_CONV_CASES,
-  ...SIMD_TILE_CONV_CASES,
-];
+const cases = UNDILATED_CONV_CASES;
 
 const PATHS = [
   ['SIMD', { simd: true, simdBlockFloats: 1 << 17 }],

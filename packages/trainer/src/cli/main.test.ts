@@ -5,16 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileSystemHandler } from '../io/file-system-handler';
 import { main } from './main';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) },
-    out,
-    err,
-  };
-}
+import { captureIO } from '../testing/capture-io';
 
 describe('ssl (main)', () => {
   let dir: string;
@@ -24,7 +15,7 @@ describe('ssl (main)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the help, listing every method and option', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await main(['--help'], c.io)).toBe(0);
     const help = c.out.join('\n');
     for (const word of [
@@ -45,7 +36,7 @@ describe('ssl (main)', () => {
   });
 
   it('exits 2 with one line on bad arguments', async () => {
-    const c = capture();
+    const c = captureIO();
     expect(await main(['pretrain', '--method', 'nope'], c.io)).toBe(2);
     expect(c.err).toEqual([
       "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mlm, got 'nope'",
@@ -70,10 +61,10 @@ describe('ssl (main)', () => {
       out,
       '--quiet',
     ];
-    const c1 = capture();
+    const c1 = captureIO();
     expect(await main([...args, '--epochs', '1'], c1.io)).toBe(0);
     expect(c1.err.join('\n')).toMatch(/simclr: 2 steps .* encoder saved to/);
-    const c2 = capture();
+    const c2 = captureIO();
     expect(await main([...args, '--epochs', '2', '--resume'], c2.io)).toBe(0);
     expect(c2.err.join('\n')).toMatch(/resuming at epoch 2, step 2/);
     const lines = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
@@ -85,7 +76,7 @@ describe('ssl (main)', () => {
     const encoder = await tfl.loadLayersModel(fileSystemHandler(path.join(out, 'encoder')));
     expect(encoder.outputs[0].shape).toEqual([null, 128]);
     encoder.dispose();
-    const c3 = capture();
+    const c3 = captureIO();
     const code = await main(
       [
         'eval',

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import {
-  checkLabelledSet,
   checkPositive,
   checkPositiveInt,
+  checkTrainTest,
   featuresOf,
   type LabelledSet,
 } from './labelled-set';
@@ -45,9 +45,7 @@ export interface KnnOptions {
  */
 export async function knnAccuracy(options: KnnOptions): Promise<number> {
   const fn = 'knnAccuracy';
-  if (options == null || typeof options !== 'object') {
-    throw new Error(`${fn}: options must be an object { train, test, ... }, got ${options}`);
-  }
+  const { trainY, testY } = checkTrainTest(fn, options);
   const {
     encoder,
     train,
@@ -57,8 +55,6 @@ export async function knnAccuracy(options: KnnOptions): Promise<number> {
     temperature = 0.07,
     batchSize = 256,
   } = options;
-  const trainY = checkLabelledSet(fn, 'train', train);
-  const testY = checkLabelledSet(fn, 'test', test);
   checkPositiveInt(fn, 'k', k);
   checkPositiveInt(fn, 'batchSize', batchSize);
   checkPositive(fn, 'temperature', temperature);

@@ -43,6 +43,23 @@ export function checkLabelledSet(fn: string, arg: string, set: LabelledSet): num
 }
 
 /**
+ * Checks the options object of an evaluation over a labelled `train` and
+ * `test` set, and returns both sets' labels as JS arrays of integers.
+ */
+export function checkTrainTest(
+  fn: string,
+  options: { train: LabelledSet; test: LabelledSet },
+): { trainY: number[]; testY: number[] } {
+  if (options == null || typeof options !== 'object') {
+    throw new Error(`${fn}: options must be an object { train, test, ... }, got ${options}`);
+  }
+  return {
+    trainY: checkLabelledSet(fn, 'train', options.train),
+    testY: checkLabelledSet(fn, 'test', options.test),
+  };
+}
+
+/**
  * The 2-D features of a set: `encoder(inputs)` when an encoder is given (batched,
  * any modality, see {@link embed}), else the tensor flattened to `[N, ...]` (raw
  * pixels), or the given `[N, D]` features as they are (a new tensor the caller disposes).

@@ -4,10 +4,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { batchedAccuracy } from './accuracy';
 import {
-  checkLabelledSet,
   checkNonNegative,
   checkPositive,
   checkPositiveInt,
+  checkTrainTest,
   classCount,
   featuresOf,
   type LabelledSet,
@@ -69,9 +69,7 @@ export interface LinearProbeResult {
  */
 export async function linearProbe(options: LinearProbeOptions): Promise<LinearProbeResult> {
   const fn = 'linearProbe';
-  if (options == null || typeof options !== 'object') {
-    throw new Error(`${fn}: options must be an object { train, test, ... }, got ${options}`);
-  }
+  const { trainY, testY } = checkTrainTest(fn, options);
   const {
     encoder,
     train,
@@ -84,8 +82,6 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
     standardize = true,
     unlabelled,
   } = options;
-  const trainY = checkLabelledSet(fn, 'train', train);
-  const testY = checkLabelledSet(fn, 'test', test);
   checkPositiveInt(fn, 'epochs', epochs);
   checkPositiveInt(fn, 'batchSize', batchSize);
   checkPositive(fn, 'lr', lr);

@@ -11,16 +11,7 @@ import { exportWeights } from './export-weights';
 import { configPath, readExport, writeExport } from './files';
 import { importWeights } from './import-weights';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
-
-const capture = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) },
-    out,
-    err,
-  };
-};
+import { captureIO } from '../testing/capture-io';
 
 describe('exportWeights / importWeights', () => {
   let dir: string;
@@ -153,7 +144,7 @@ describe('exportWeights / importWeights', () => {
     const enc = path.join(dir, 'cli', 'encoder');
     await saveModel(model, enc);
     const file = path.join(dir, 'cli', 'torch', 'encoder.safetensors');
-    let c = capture();
+    let c = captureIO();
     expect(
       await main(
         ['export', '--encoder', enc, '--out', file, '--data', 'mnist', '--limit', '5'],
@@ -166,23 +157,23 @@ describe('exportWeights / importWeights', () => {
     );
     expect(data.tensors.get('images')!.shape).toEqual([5, 28, 28, 1]);
     expect(data.tensors.get('images')!.dtype).toBe('uint8');
-    c = capture();
+    c = captureIO();
     expect(await main(['export', '--encoder', enc, '--out', file], c.io)).toBe(1);
     expect(c.err[0]).toMatch(/^ssl: writeExport: .* exists; pass overwrite \(ssl export --force\)/);
     const back = path.join(dir, 'cli', 'back');
-    expect(await main(['import', '--from', file, '--out', back], capture().io)).toBe(0);
+    expect(await main(['import', '--from', file, '--out', back], captureIO().io)).toBe(0);
     const loaded = await loadModel(back);
     const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3);
     const a = model.predict(x) as tf.Tensor;
     const b = loaded.predict(x) as tf.Tensor;
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
     tf.dispose([x, a, b]);
-    c = capture();
+    c = captureIO();
     expect(await main(['import', '--from', file, '--out', back], c.io)).toBe(1);
     expect(c.err[0]).toMatch(/exists; pass --force/);
 
     const usage = async (argv: string[], re: RegExp) => {
-      const u = capture();
+      const u = captureIO();
       expect(await main(argv, u.io)).toBe(2);
       expect(u.err).toHaveLength(1);
       expect(u.err[0]).toMatch(re);
@@ -200,7 +191,7 @@ describe('exportWeights / importWeights', () => {
     const head = projectionHead({ inputDim: 4, hiddenDim: 6, outputDim: 3 });
     await saveModel(head, headDir);
     const withHead = path.join(dir, 'cli', 'with-head.safetensors');
-    const h = capture();
+    const h = captureIO();
     const exportHead = [
       'export',
       '--encoder',
@@ -222,7 +213,7 @@ describe('exportWeights / importWeights', () => {
       '--model',
       'projection_head',
     ];
-    expect(await main(importHead, capture().io)).toBe(0);
+    expect(await main(importHead, captureIO().io)).toBe(0);
     const loadedHead = await loadModel(headBack);
     expect(loadedHead.name).toBe('projection_head');
     [head, loadedHead].forEach((m) => m.dispose());
@@ -240,18 +231,18 @@ describe('exportWeights / importWeights', () => {
     expect(
       await main(
         ['export', '--encoder', path.join(dir, 'mlm', 'encoder'), '--out', mlmFile],
-        capture().io,
+        captureIO().io,
       ),
     ).toBe(0);
     expect(readFileSync(path.join(dir, 'mlm-torch', 'tokenizer.json'), 'utf8')).toBe('{"tok":1}');
     const mlmBack = path.join(dir, 'mlm-back');
-    expect(await main(['import', '--from', mlmFile, '--out', mlmBack], capture().io)).toBe(0);
+    expect(await main(['import', '--from', mlmFile, '--out', mlmBack], captureIO().io)).toBe(0);
     expect(readFileSync(path.join(mlmBack, 'tokenizer.json'), 'utf8')).toBe('{"tok":1}');
     mlm.dispose();
-    c = capture();
+    c = captureIO();
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ssl export --encoder DIR --out FILE.safetensors/);
-    c = capture();
+    c = captureIO();
     expect(await main(['export', '--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/ssl import --from FILE.safetensors --out DIR/);
     expect(existsSync(path.join(dir, 'cli', 'torch', 'encoder.json'))).toBe(true);

@@ -8,7 +8,7 @@ import { forward, representationDim, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
 import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
-import { batchImages, twoViews, type ViewMaker } from './views';
+import { twoViews, type ViewMaker, twoViewsOf } from './views';
 import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link byol}. */
@@ -83,10 +83,7 @@ export function byol(opts: ByolOptions = {}): Method<TwoViews, ByolOutputs> {
     },
     trainableVariables: (p) =>
       trainableVariables(p.encoder, p.models.projector, p.models.predictor),
-    prepare(p, batch, ctx) {
-      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
-      return { view0, view1 };
-    },
+    prepare: (p, batch, ctx) => twoViewsOf(fn, p.views, batch, ctx.rng),
     forward({ encoder, models: m }, { view0, view1 }) {
       return tf.tidy(() => {
         const b = view0.shape[0];

@@ -6,7 +6,7 @@ import type { AnyMethod } from './method';
 import { byol } from './byol';
 import { simsiam } from './simsiam';
 import { dino } from './dino';
-import { noiseAugment, tinyEncoder, tinyImages } from '../testing/fixtures';
+import { noiseAugment, TINY_DINO, tinyEncoder, tinyImages } from '../testing/fixtures';
 
 /**
  * Mean over dimensions of the per-dimension std (over examples) of the
@@ -64,11 +64,7 @@ const makers: Record<string, () => AnyMethod> = {
 /** DINO at this scale: a teacher that follows (momentum 0.9), no temperature warm-up. */
 const tinyDino = (extra: Parameters<typeof dino>[0] = {}) =>
   dino({
-    outDim: 16,
-    hiddenDim: 16,
-    bottleneckDim: 8,
-    localCrops: 2,
-    localSize: 8,
+    ...TINY_DINO,
     globalAugment: noiseAugment,
     localAugment: noiseAugment,
     momentum: 0.9,

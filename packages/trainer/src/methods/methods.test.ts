@@ -10,7 +10,7 @@ import { barlowTwins } from './barlow-twins';
 import { vicreg } from './vicreg';
 import { dino } from './dino';
 import { nnclr } from './nnclr';
-import { noiseAugment, tinyEncoder, tinyImages } from '../testing/fixtures';
+import { noiseAugment, TINY_DINO, tinyEncoder, tinyImages } from '../testing/fixtures';
 import type { Augmentation } from '@ssl/augment';
 
 const heads = { projectionDim: 8, hiddenDim: 16 };
@@ -22,16 +22,7 @@ const factories: Record<string, (augment?: Augmentation) => AnyMethod> = {
   barlow: (augment) => barlowTwins({ ...heads, augment }),
   vicreg: (augment) => vicreg({ ...heads, augment }),
   dino: (augment) =>
-    dino({
-      outDim: 16,
-      hiddenDim: 16,
-      bottleneckDim: 8,
-      localCrops: 2,
-      localSize: 8,
-      globalAugment: augment,
-      localAugment: augment,
-      warmupTeacherEpochs: 2,
-    }),
+    dino({ ...TINY_DINO, globalAugment: augment, localAugment: augment, warmupTeacherEpochs: 2 }),
   nnclr: (augment) => nnclr({ ...heads, queueSize: 16, augment }),
 };
 

@@ -8,7 +8,7 @@ import type { ProjectorOptions } from './options';
 import { forward, headSeed, representationDim, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
 import type { TwoViews } from './projector-method';
-import { batchImages, twoViews, type ViewMaker } from './views';
+import { twoViews, type ViewMaker, twoViewsOf } from './views';
 import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link moco}. */
@@ -115,10 +115,7 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
       return { models, variables: { queue }, counters: { queuePtr: 0 }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),
-    prepare(p, batch, ctx) {
-      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
-      return { view0, view1 };
-    },
+    prepare: (p, batch, ctx) => twoViewsOf(fn, p.views, batch, ctx.rng),
     forward({ encoder, models: m }, { view0, view1 }) {
       return tf.tidy(() => {
         const q = forward(m.projector, forward(encoder, view0)) as tf.Tensor2D; // [B, P]

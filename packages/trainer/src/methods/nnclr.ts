@@ -6,10 +6,10 @@ import { methodProjector } from './heads';
 import type { Method } from './method';
 import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 import type { ProjectorOptions } from './options';
-import { forward, headSeed, representationDim, trainableVariables } from './model-state';
+import { headSeed, representationDim, trainableVariables } from './model-state';
 import { enqueue, l2Rows } from './moco';
-import type { TwoProjections, TwoViews } from './projector-method';
-import { batchImages, twoViews, type ViewMaker } from './views';
+import { projectTwoViews, type TwoProjections, type TwoViews } from './projector-method';
+import { twoViews, type ViewMaker, twoViewsOf } from './views';
 
 /** Options of {@link nnclr}. */
 export interface NnclrOptions extends ProjectorOptions {
@@ -80,19 +80,8 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
       return { models: { projector }, variables: { support }, counters: { queuePtr: 0 }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),
-    prepare(p, batch, ctx) {
-      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
-      return { view0, view1 };
-    },
-    forward(p, { view0, view1 }) {
-      return tf.tidy(() => {
-        const b = view0.shape[0];
-        const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
-        const z = forward(p.models.projector, forward(p.encoder, x)) as tf.Tensor2D; // [2B, P]
-        const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D];
-        return { z1, z2 };
-      });
-    },
+    prepare: (p, batch, ctx) => twoViewsOf(fn, p.views, batch, ctx.rng),
+    forward: (p, views) => projectTwoViews(p.encoder, p.models.projector, views),
     loss({ variables }, { z1, z2 }) {
       const loss = nnclrLoss(z1, z2, variables.support as tf.Tensor2D, { temperature });
       return { loss, aux: { support: l2Rows(z1) } };

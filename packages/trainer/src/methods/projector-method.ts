@@ -5,7 +5,7 @@ import { methodProjector } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import { forward, representationDim, trainableVariables } from './model-state';
-import { batchImages, twoViews, type ViewMaker } from './views';
+import { twoViews, type ViewMaker, twoViewsOf } from './views';
 
 /** Views of the two-view image methods. */
 export type TwoViews = { view0: tf.Tensor4D; view1: tf.Tensor4D };
@@ -39,19 +39,23 @@ export function projectorMethod(
       return { models: { projector }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),
-    prepare(p, batch, ctx) {
-      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
-      return { view0, view1 };
-    },
-    forward(p, { view0, view1 }) {
-      return tf.tidy(() => {
-        const b = view0.shape[0];
-        const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
-        const z = forward(p.models.projector, forward(p.encoder, x)) as tf.Tensor2D; // [2B, P]
-        const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D]; // [B, P] each
-        return { z1, z2 };
-      });
-    },
+    prepare: (p, batch, ctx) => twoViewsOf(fn, p.views, batch, ctx.rng),
+    forward: (p, views) => projectTwoViews(p.encoder, p.models.projector, views),
     loss: (_p, { z1, z2 }) => ({ loss: loss(z1, z2) }),
+  });
+}
+
+/** Both views through `encoder` and `projector` in one forward pass: `z1`, `z2` `[B, P]`. */
+export function projectTwoViews(
+  encoder: LayersModel,
+  projector: LayersModel,
+  { view0, view1 }: TwoViews,
+): TwoProjections {
+  return tf.tidy(() => {
+    const b = view0.shape[0];
+    const x = tf.concat([view0, view1], 0); // [2B, H, W, C]
+    const z = forward(projector, forward(encoder, x)) as tf.Tensor2D; // [2B, P]
+    const [z1, z2] = tf.split(z, [b, b], 0) as [tf.Tensor2D, tf.Tensor2D]; // [B, P] each
+    return { z1, z2 };
   });
 }

@@ -7,7 +7,7 @@ import type { ProjectorOptions } from './options';
 import { forward, representationDim, trainableVariables } from './model-state';
 import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
-import { batchImages, twoViews, type ViewMaker } from './views';
+import { twoViews, type ViewMaker, twoViewsOf } from './views';
 import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 
 /** Options of {@link simsiam}. */
@@ -52,10 +52,7 @@ export function simsiam(opts: SimsiamOptions = {}): Method<TwoViews, SimsiamOutp
     },
     trainableVariables: (p) =>
       trainableVariables(p.encoder, p.models.projector, p.models.predictor),
-    prepare(p, batch, ctx) {
-      const [view0, view1] = p.views(batchImages(fn, batch), ctx.rng);
-      return { view0, view1 };
-    },
+    prepare: (p, batch, ctx) => twoViewsOf(fn, p.views, batch, ctx.rng),
     forward(m, { view0, view1 }) {
       return tf.tidy(() => {
         const x = tf.concat([view0, view1], 0); // [2B, H, W, C]

@@ -44,6 +44,17 @@ export function batchImages(fn: string, batch: Batch): tf.Tensor4D {
 /** Makes the views of a batch of images, outside the gradient tape. */
 export type ViewMaker = (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D[];
 
+/** The first two views of a batch's images: a two-view method's `prepare` (outside the tape). */
+export function twoViewsOf(
+  fn: string,
+  views: ViewMaker,
+  batch: Batch,
+  rng: Rng,
+): { view0: tf.Tensor4D; view1: tf.Tensor4D } {
+  const [view0, view1] = views(batchImages(fn, batch), rng);
+  return { view0, view1 };
+}
+
 /**
  * Any number of views, one pipeline each (multi-crop: each pipeline may crop
  * to its own size), each drawn from its own fork of `rng`. `pipelines` is one

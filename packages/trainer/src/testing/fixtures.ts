@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { resolveRngForTests } from './rng';
 import type { Augmentation } from '@ssl/augment';
+import type { DinoOptions } from '../methods/dino';
 import { randomArray } from '@ssl/test-utils';
 
 /** A tiny dense encoder `[B, 8, 8, 1] -> [B, 16]`, seeded. */
@@ -38,3 +39,12 @@ export const noiseAugment: Augmentation = (images, rng) =>
     const noise = tf.randomUniform(images.shape, -0.05, 0.05, 'float32', seed);
     return tf.clipByValue(tf.add(images, noise), 0, 1) as tf.Tensor4D;
   });
+
+/** DINO heads and crops small enough for unit tests (8 px local crops of 8×8 images). */
+export const TINY_DINO = {
+  outDim: 16,
+  hiddenDim: 16,
+  bottleneckDim: 8,
+  localCrops: 2,
+  localSize: 8,
+} as const satisfies DinoOptions;
