@@ -88,8 +88,9 @@ function imageEncoder(kind: EncoderKind): { encoder: tfl.LayersModel; shape: num
     const encoder = convEncoder({ inputShape: [28, 28, 1], filters: [8, 16, 32], seed: 1 });
     return { encoder, shape: [28, 28, 1] };
   }
-  const encoder = resnet({ depth: 18, inputShape: [16, 16, 1], widthMultiplier: 0.125, seed: 2 });
-  return { encoder, shape: [16, 16, 1] };
+  // 12x12 (DINO's local crops 6x6): the CIFAR stem keeps the full residual structure
+  const encoder = resnet({ depth: 18, inputShape: [12, 12, 1], widthMultiplier: 0.125, seed: 2 });
+  return { encoder, shape: [12, 12, 1] };
 }
 
 function entryCases(entry: MethodEntry): MethodCase[] {
