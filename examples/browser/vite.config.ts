@@ -7,8 +7,9 @@ export default defineConfig({
   build: {
     target: 'es2020',
     chunkSizeWarningLimit: 4096,
-    // index.html: the training page; gradients.html: the WebGPU/WebGL gradient checks (e2e).
-    rollupOptions: { input: ['index.html', 'gradients.html'] },
+    // index.html: the training page; gradients.html: the WebGPU/WebGL gradient checks (e2e);
+    // methods.html: every method of the registry trained on WebGPU (e2e).
+    rollupOptions: { input: ['index.html', 'gradients.html', 'methods.html'] },
   },
   server: { host: '127.0.0.1' },
 });

@@ -11,12 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const PORT = 4173;
+/** The preview server's port: 4173, or E2E_PORT (when another checkout's preview holds 4173). */
+export const PORT = Number(process.env.E2E_PORT ?? 4173);
 export const ORIGIN = `http://127.0.0.1:${PORT}`;
 
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+async function waitForServer(
+  url: string,
+  timeoutMs: number,
+  exited: () => number | null,
+): Promise<void> {
   const t0 = Date.now();
   while (Date.now() - t0 < timeoutMs) {
+    // --strictPort: a preview that exits found the port taken (by another server, which must not answer for it)
+    const code = exited();
+    if (code !== null) {
+      throw new Error(
+        `e2e: vite preview exited with code ${code}: is port ${PORT} in use? Stop that server or set E2E_PORT`,
+      );
+    }
     try {
       const res = await fetch(url);
       if (res.ok) return;
@@ -30,12 +42,24 @@ async function waitForServer(url: string, timeoutMs: number): Promise<void> {
 
 /** Starts `vite preview` of the built page; resolves once it answers. */
 export async function startServer(): Promise<ChildProcess> {
+  // another server on the port would answer for ours (and serve other pages)
+  const taken = await fetch(`${ORIGIN}/`).then(
+    (res) => (void res.body?.cancel(), true),
+    () => false,
+  );
+  if (taken) {
+    throw new Error(
+      `e2e: port ${PORT} is already in use (another vite preview?): stop that server or set E2E_PORT`,
+    );
+  }
   const server = spawn(
     'npx',
     ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
     { cwd: join(__dirname, '..'), stdio: 'ignore', detached: true },
   );
-  await waitForServer(`${ORIGIN}/`, 60000);
+  let exitCode: number | null = null;
+  server.on('exit', (code) => (exitCode = code ?? -1));
+  await waitForServer(`${ORIGIN}/`, 60000, () => exitCode);
   return server;
 }
 
