@@ -98,11 +98,36 @@ function tensorsSource(data: Record<string, tf.Tensor>, opts: BatchSourceOptions
         const idx = order.subarray(s * opts.batchSize, (s + 1) * opts.batchSize);
         yield tf.tidy(() => {
           const rowsIdx = tf.tensor1d(idx, 'int32');
-          return Object.fromEntries(entries.map(([k, t]) => [k, tf.gather(t, rowsIdx)]));
+          return Object.fromEntries(
+            entries.map(([k, t]) => [
+              k,
+              t.dtype === 'int32' ? hostRows(t, idx) : tf.gather(t, rowsIdx),
+            ]),
+          );
         });
       }
     },
   };
+}
+
+const hostValues = new WeakMap<tf.Tensor, Int32Array>();
+
+/**
+ * Rows `idx` of an int32 tensor (token ids, attention masks), gathered on the
+ * CPU from a copy of its values read once: the batch then has CPU values, so
+ * what reads it synchronously (`maskTokens`) works on every backend, WebGPU
+ * included (where a GPU-computed gather could only be read asynchronously).
+ */
+function hostRows(t: tf.Tensor, idx: Int32Array): tf.Tensor {
+  let values = hostValues.get(t);
+  if (!values) {
+    values = t.dataSync() as Int32Array;
+    hostValues.set(t, values);
+  }
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = new Int32Array(idx.length * row);
+  idx.forEach((r, i) => out.set(values!.subarray(r * row, (r + 1) * row), i * row));
+  return tf.tensor(out, [idx.length, ...t.shape.slice(1)], 'int32');
 }
 
 /** An element as named tensors (a bare tensor under `inputKey`). */
