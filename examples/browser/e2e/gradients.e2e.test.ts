@@ -7,9 +7,7 @@
  * error relative to the tensor's largest |value|), and three repeated runs
  * must leave `tf.memory().numTensors` flat.
  */
-import type { ChildProcess } from 'node:child_process';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ORIGIN, startServer, stopServer } from './harness';
+import { ORIGIN, useBrowserPage } from './harness';
 
 interface CaseResult {
   name: string;
@@ -37,34 +35,16 @@ interface GradCheckState {
 
 const BACKENDS = process.env.E2E_GRADIENT_BACKENDS ?? 'webgpu';
 
-let server: ChildProcess;
-let context: BrowserContext;
-let page: Page;
-const consoleErrors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  context = await launchChromium();
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-});
-
-afterAll(async () => {
-  await context?.close();
-  stopServer(server);
-});
+const session = useBrowserPage();
 
 test(`gradients on ${BACKENDS} equal those on cpu, with flat memory`, async () => {
-  await page.goto(`${ORIGIN}/gradients.html?backends=${BACKENDS}`);
-  await page.waitForFunction(
+  await session.page.goto(`${ORIGIN}/gradients.html?backends=${BACKENDS}`);
+  await session.page.waitForFunction(
     () => (window as unknown as { __gradcheck?: { done: boolean } }).__gradcheck?.done === true,
     undefined,
     { timeout: 540000, polling: 1000 },
   );
-  const s = await page.evaluate(
+  const s = await session.page.evaluate(
     () => (window as unknown as { __gradcheck: GradCheckState }).__gradcheck,
   );
   for (const r of s.results) {
@@ -91,5 +71,5 @@ test(`gradients on ${BACKENDS} equal those on cpu, with flat memory`, async () =
     expect([where, r.worstRelErr <= s.rtol]).toEqual([where, true]);
     expect([where, new Set(r.numTensors).size]).toEqual([where, 1]);
   }
-  expect(consoleErrors).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
 });

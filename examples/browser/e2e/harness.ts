@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** The preview server's port: 4173, or E2E_PORT (when another checkout's preview holds 4173). */
 export const PORT = Number(process.env.E2E_PORT ?? 4173);
@@ -89,4 +89,34 @@ export function launchChromium(): Promise<BrowserContext> {
       '--disable-sync',
     ],
   });
+}
+
+/** One test file's browser: the page, and the console errors it logged. */
+export interface BrowserSession {
+  page: Page;
+  readonly consoleErrors: string[];
+}
+
+/**
+ * Registers the file's beforeAll/afterAll: serve the pages, launch Chromium,
+ * open one page that collects console errors; close both after the tests.
+ */
+export function useBrowserPage(): BrowserSession {
+  const session = { consoleErrors: [] as string[] } as BrowserSession;
+  let server: ChildProcess | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    context = await launchChromium();
+    session.page = await context.newPage();
+    session.page.on('console', (msg) => {
+      if (msg.type() === 'error') session.consoleErrors.push(msg.text());
+    });
+    session.page.on('pageerror', (err) => session.consoleErrors.push(String(err)));
+  });
+  afterAll(async () => {
+    await context?.close();
+    stopServer(server);
+  });
+  return session;
 }

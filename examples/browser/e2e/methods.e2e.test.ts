@@ -9,9 +9,7 @@
  * tensor of the encoder, keep `tf.memory().numTensors` flat from step to step
  * and leave no tensor behind once disposed. Prints the seconds per case.
  */
-import type { ChildProcess } from 'node:child_process';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ORIGIN, startServer, stopServer } from './harness';
+import { ORIGIN, useBrowserPage } from './harness';
 
 interface CaseResult {
   method: string;
@@ -41,35 +39,19 @@ interface MethodsState {
   results: CaseResult[];
 }
 
-let server: ChildProcess;
-let context: BrowserContext;
-let page: Page;
-const consoleErrors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  context = await launchChromium();
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-});
-
-afterAll(async () => {
-  await context?.close();
-  stopServer(server);
-});
+const session = useBrowserPage();
 
 test('every registered method trains on WebGPU with each encoder, with flat memory', async () => {
   const t0 = Date.now();
-  await page.goto(`${ORIGIN}/methods.html`);
-  await page.waitForFunction(
+  await session.page.goto(`${ORIGIN}/methods.html`);
+  await session.page.waitForFunction(
     () => (window as unknown as { __methods?: { done: boolean } }).__methods?.done === true,
     undefined,
     { timeout: 540000, polling: 1000 },
   );
-  const s = await page.evaluate(() => (window as unknown as { __methods: MethodsState }).__methods);
+  const s = await session.page.evaluate(
+    () => (window as unknown as { __methods: MethodsState }).__methods,
+  );
   for (const r of s.results) {
     console.log(
       `${r.backend} ${r.method}/${r.encoder}: ${(r.ms / 1000).toFixed(1)} s; losses ${r.losses
@@ -112,5 +94,5 @@ test('every registered method trains on WebGPU with each encoder, with flat memo
     expect([where, new Set(r.numTensors).size]).toEqual([where, 1]);
     expect([where, r.leaked]).toEqual([where, 0]);
   }
-  expect(consoleErrors).toEqual([]);
+  expect(session.consoleErrors).toEqual([]);
 });

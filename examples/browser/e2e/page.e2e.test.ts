@@ -3,11 +3,9 @@
  * Playwright, press Start, let it train on WebGPU and then on WebGL, and check what a person
  * would look at. Prints images/s per backend (the trainer's measure of the last step).
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium, ORIGIN, startServer, stopServer } from './harness';
+import { ORIGIN, useBrowserPage } from './harness';
 
 const ARTIFACTS = join(__dirname, 'artifacts');
 // SwiftShader (software WebGPU/WebGL) on a 2-core machine runs a step in seconds: keep it short.
@@ -25,26 +23,8 @@ const RUNS = {
   },
 };
 
-let server: ChildProcess;
-let context: BrowserContext;
-let page: Page;
-const consoleErrors: string[] = [];
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  context = await launchChromium();
-  page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') consoleErrors.push(msg.text());
-  });
-  page.on('pageerror', (err) => consoleErrors.push(String(err)));
-});
-
-afterAll(async () => {
-  await context?.close();
-  stopServer(server);
-});
+beforeAll(() => mkdirSync(ARTIFACTS, { recursive: true }));
+const session = useBrowserPage();
 
 interface PageState {
   backend: string;
@@ -59,7 +39,7 @@ interface PageState {
 }
 
 const state = (): Promise<PageState> =>
-  page.evaluate(() => (window as unknown as { __ssl: PageState }).__ssl);
+  session.page.evaluate(() => (window as unknown as { __ssl: PageState }).__ssl);
 
 describe.each([
   ['webgpu', 'WebGPU'],
@@ -67,19 +47,19 @@ describe.each([
 ] as const)('on %s', (backend, label) => {
   test(`pretrains on ${label} in headless Chromium and shows what it learns`, async () => {
     const { steps: STEPS, batch: BATCH, query } = RUNS[backend];
-    consoleErrors.length = 0;
-    await page.goto(`${ORIGIN}/${query}`);
-    await page.waitForSelector('#start:not([disabled])');
+    session.consoleErrors.length = 0;
+    await session.page.goto(`${ORIGIN}/${query}`);
+    await session.page.waitForSelector('#start:not([disabled])');
     // WebGPU is offered first.
-    expect(await page.$eval('#backend-choice', (el) => (el as HTMLSelectElement).value)).toBe(
-      'webgpu',
-    );
-    await page.selectOption('#backend-choice', backend);
-    await page.fill('#steps', String(STEPS));
-    await page.fill('#batch', String(BATCH));
-    await page.click('#start');
+    expect(
+      await session.page.$eval('#backend-choice', (el) => (el as HTMLSelectElement).value),
+    ).toBe('webgpu');
+    await session.page.selectOption('#backend-choice', backend);
+    await session.page.fill('#steps', String(STEPS));
+    await session.page.fill('#batch', String(BATCH));
+    await session.page.click('#start');
 
-    await page.waitForFunction(
+    await session.page.waitForFunction(
       () => {
         const s = (
           window as unknown as {
@@ -92,14 +72,17 @@ describe.each([
       { timeout: 540000, polling: 1000 },
     );
     const s = await state();
-    await page.screenshot({ path: join(ARTIFACTS, `browser-${backend}.png`), fullPage: true });
+    await session.page.screenshot({
+      path: join(ARTIFACTS, `browser-${backend}.png`),
+      fullPage: true,
+    });
     console.log(
       `e2e ${backend}: ${s.imagesPerSec?.toFixed(1)} images/s (batch ${BATCH}, ${STEPS} steps), ` +
         `loss ${s.losses[0].toFixed(3)} -> ${s.losses[s.losses.length - 1].toFixed(3)}, kNN ${s.knnAccuracy}`,
     );
 
     // The backend shown is the one chosen (no fallback: both run on SwiftShader here).
-    const shown = await page.textContent('#backend');
+    const shown = await session.page.textContent('#backend');
     expect(s.backend).toBe(backend);
     expect(s.fallbackReason).toBeNull();
     expect(shown).toContain(backend);
@@ -117,6 +100,6 @@ describe.each([
     // kNN accuracy with 10 labels per class is a probability, and there were no console errors.
     expect(s.knnAccuracy).toBeGreaterThan(0);
     expect(s.knnAccuracy).toBeLessThanOrEqual(1);
-    expect(consoleErrors).toEqual([]);
+    expect(session.consoleErrors).toEqual([]);
   });
 });
