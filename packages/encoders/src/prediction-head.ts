@@ -10,6 +10,8 @@ export interface PredictionHeadOptions {
   hiddenDim?: number;
   /** Size of the prediction; must equal the target projection's size. Default `inputDim`. */
   outputDim?: number;
+  /** Batch norm after the hidden layer. Default `true`; `false` gives `Linear -> ReLU -> Linear` (the hidden layer then has a bias). */
+  batchNorm?: boolean;
   /** Model name; also the prefix of every layer name. Default `'prediction_head'`. */
   name?: string;
   /** Seed of the weight initialisers: same seed, same initial weights. Default `0`. */
@@ -35,12 +37,15 @@ export function predictionHead(options: PredictionHeadOptions): tfl.LayersModel 
   if (options === null || typeof options !== 'object') {
     throw new Error(`${FN}: options must be an object with inputDim, got ${String(options)}`);
   }
-  const { inputDim, hiddenDim = 512, name = 'prediction_head', seed = 0 } = options;
+  const { inputDim, hiddenDim = 512, name = 'prediction_head', seed = 0, batchNorm = true } = options;
   checkInt(FN, 'inputDim', inputDim);
   const outputDim = options.outputDim ?? inputDim;
   checkInt(FN, 'hiddenDim', hiddenDim);
   checkInt(FN, 'outputDim', outputDim);
   checkName(FN, 'name', name);
   checkInt(FN, 'seed', seed, 0);
-  return mlp({ inputDim, hiddenDim, outputDim, numLayers: 2, batchNorm: true, name, seed });
+  if (typeof batchNorm !== 'boolean') {
+    throw new Error(`${FN}: batchNorm must be true or false, got ${String(batchNorm)}`);
+  }
+  return mlp({ inputDim, hiddenDim, outputDim, numLayers: 2, batchNorm, name, seed });
 }

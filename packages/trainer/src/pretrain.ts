@@ -14,12 +14,15 @@ import { checkPretrainOptions } from './training/validate';
 import { defaultCheckpointIO, resumeRun, type StartPoint } from './training/resume';
 import { finiteGuard, uniformLoss } from './guards/finite-guard';
 import { describeData, type RunIdentity } from './guards/resume-check';
+import { resolveWorkers, startWorkers, type WorkerOptions } from './workers/start';
+import type { WorkerPool } from './workers/pool';
+import { runParallelStep } from './workers/parallel-step';
 
 /**
  * Options of {@link pretrain}. (The type parameter is unused; it is kept so
  * that code written for the tensor-batch `PretrainOptions<B>` still compiles.)
  */
-export interface PretrainOptions<_B = unknown> {
+export interface PretrainOptions<_B = unknown> extends WorkerOptions {
   /** The method: `simclr()`, `moco()`, `byol()`, `simsiam()`, `barlowTwins()`, `vicreg()`, `dino()`, `nnclr()`, `mlm()`. */
   method: AnyMethod;
   /** The encoder to train (in place): a tfjs-layers model `[B, ...input] -> [B, D]` (`[B, T, D]` for MLM). */
@@ -80,6 +83,10 @@ export interface PretrainResult {
   imagesPerSec: number;
   /** Set when training stopped early (NaN loss, a callback's `stop`). */
   stopReason?: string;
+  /** Threads that shared each step (1 = the single-thread path). */
+  workers: number;
+  /** Per step of a run with workers: the exchange costs (ms) and each worker's tensor count after the step. */
+  exchange?: { mainCopyMs: number; workerCopyMs: number; lossMs: number; workerTensors: number[] }[];
 }
 
 const now = () => performance.now();
@@ -115,7 +122,9 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
   const rng = createRng(seed);
   const ownOptimizer = options.optimizer == null;
   const optimizer = options.optimizer ?? tf.train.adam(1e-3);
+  let pool: WorkerPool | undefined;
   try {
+    const workers = await resolveWorkers(options, batchSize);
     // data -> batches; the run's length sizes the method and the schedule
     const source = await batchSource(data, {
       batchSize,
@@ -176,6 +185,11 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     });
 
     const vars = method.trainableVariables();
+    if (workers > 1) {
+      const build = { inputShape: source.exampleShape, seed, batchSize, stepsPerEpoch, totalSteps, epochs };
+      pool = await startWorkers(options, workers, encoder, method, build);
+    }
+    const exchange: NonNullable<PretrainResult['exchange']> = [];
     const history: StepRecord[] = [];
     const epochLogs: EpochLogs[] = [];
     const t0 = now();
@@ -189,6 +203,8 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       startEpoch: start.epoch,
       startStep: start.step,
       resumed: start.resumed,
+      workers,
+      backend: tf.getBackend(),
       run: { parts, state },
     };
     for (const cb of callbacks) await cb.onTrainBegin?.(info, control);
@@ -210,7 +226,12 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
         const fields = { step, epoch, totalSteps, stepsPerEpoch, lr, rng };
         let out;
         try {
-          out = await runStep(method, optimizer, vars, next.value, fields);
+          if (pool) {
+            out = await runParallelStep(pool, method, optimizer, next.value, fields);
+            exchange.push({ ...pool.stats, workerTensors: pool.workerTensors() });
+          } else {
+            out = await runStep(method, optimizer, vars, next.value, fields);
+          }
         } finally {
           tf.dispose(next.value);
         }
@@ -270,6 +291,8 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       seconds: ms / 1000,
       imagesPerSec: perSec(examples, ms),
       stopReason,
+      workers,
+      ...(pool ? { exchange } : {}),
     };
     for (const cb of callbacks) {
       await cb.onTrainEnd?.({
@@ -282,6 +305,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
     }
     return result;
   } finally {
+    await pool?.close();
     if (ownOptimizer) optimizer.dispose();
   }
 }

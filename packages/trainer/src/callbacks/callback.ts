@@ -48,6 +48,10 @@ export interface TrainBeginInfo {
   startStep: number;
   /** True when state was restored from a checkpoint. */
   resumed: boolean;
+  /** Threads sharing each step (`pretrain({ workers })` resolved; 1 = the single-thread path). */
+  workers?: number;
+  /** The TensorFlow.js backend the run trains on. */
+  backend?: string;
   /** The live run, for callbacks that save it (the checkpoint callback). */
   run?: RunAccess;
 }

@@ -68,11 +68,12 @@ export function byol(opts: ByolOptions = {}): Method<TwoViews, ByolOutputs> {
   const tau = (step: number, totalSteps: number) => byolMomentum(momentum, step + 1, totalSteps);
   return defineMethod<ByolParts, TwoViews, ByolOutputs>({
     name: 'byol',
+    options: opts,
     async build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
-      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed);
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed, opts.headBatchNorm ?? true);
       const models = {
         projector,
         predictor,

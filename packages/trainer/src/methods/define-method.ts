@@ -39,6 +39,8 @@ export interface MethodSpec<
   name: string;
   /** Name of the factory in messages (`'barlowTwins'`). Default `name`. */
   fn?: string;
+  /** The options the factory was called with: with `name`, the method's `recipe` (how workers rebuild it). */
+  options?: object;
   /** The batch field the method reads. Default `'images'`. */
   inputKey?: string;
   /** Creates the parts for `encoder` (called again on a rebuild: the old parts are disposed first). */
@@ -50,6 +52,8 @@ export interface MethodSpec<
   loss(p: Built<P>, outputs: O, ctx: StepContext): LossResult<A>;
   afterStep?(p: Built<P>, ctx: StepContext, aux: A | undefined): void;
   metrics?(p: Built<P>, ctx: StepContext): Record<string, number>;
+  /** The views of examples `[start, end)` (see `Method.shard`); default: every view sliced on axis 0. */
+  shard?(p: Built<P>, views: V, start: number, end: number): V;
   /** Checks restored counters (e.g. a queue pointer in range); throw with a clear message. */
   checkCounters?(p: Built<P>, counters: Record<string, number>): void;
 }
@@ -90,6 +94,8 @@ export function defineMethod<
   return {
     name: spec.name,
     inputKey: spec.inputKey ?? 'images',
+    ...(spec.options ? { recipe: { name: spec.name, options: { ...spec.options } as Record<string, unknown> } } : {}),
+    ...(spec.shard ? { shard: (views: V, s: number, e: number) => spec.shard!(built(), views, s, e) } : {}),
     async build(encoder, ctx) {
       dispose();
       const p = await spec.build(encoder, ctx);

@@ -159,6 +159,7 @@ export function dino(opts: DinoOptions = {}): Method<Tensors, Tensors, DinoAux> 
     );
   return defineMethod<DinoParts, Tensors, Tensors, DinoAux>({
     name: 'dino',
+    options: opts,
     async build(enc, ctx) {
       checkImages(fn, ctx.inputShape);
       const [h, w] = ctx.inputShape;

@@ -4,7 +4,7 @@ import { headSeed } from './model-state';
 
 /**
  * The projection head of the image method `name`: `projectionHead` from
- * @ssl/encoders (2 layers, batch norm) `[B, inputDim] -> [B, projectionDim]`,
+ * @ssl/encoders (2 layers, batch norm unless `batchNorm` is false) `[B, inputDim] -> [B, projectionDim]`,
  * named `${name}_projector`, its initialisers seeded by head 0 of the run's `seed`.
  */
 export function methodProjector(
@@ -13,13 +13,14 @@ export function methodProjector(
   projectionDim: number,
   hiddenDim: number,
   seed: number,
+  batchNorm = true,
 ): LayersModel {
   return projectionHead({
     inputDim,
     hiddenDim,
     outputDim: projectionDim,
     numLayers: 2,
-    batchNorm: true,
+    batchNorm,
     name: `${name}_projector`,
     seed: headSeed(seed, 0),
   });
@@ -35,10 +36,12 @@ export function methodPredictor(
   projectionDim: number,
   hiddenDim: number,
   seed: number,
+  batchNorm = true,
 ): LayersModel {
   return predictionHead({
     inputDim: projectionDim,
     hiddenDim,
+    batchNorm,
     name: `${name}_predictor`,
     seed: headSeed(seed, 1),
   });

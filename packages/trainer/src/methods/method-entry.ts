@@ -34,4 +34,10 @@ export const PROJECTOR_OPTIONS: readonly OptionSpec[] = [
     doc: 'output size of the projection head',
   },
   { name: 'hiddenDim', type: 'integer', default: 512, doc: 'hidden width of the projection head' },
+  {
+    name: 'headBatchNorm',
+    type: 'boolean',
+    default: true,
+    doc: 'batch norm in the heads (per worker with --workers)',
+  },
 ];

@@ -162,6 +162,27 @@ export interface Method<
   setState(state: MethodState): void;
   /** Frees the heads, momentum encoders and queues. */
   dispose(): void;
+  /** Set by the registered factories: what a worker needs to rebuild this method (see {@link MethodRecipe}). */
+  readonly recipe?: MethodRecipe;
+  /**
+   * The views of examples `[start, end)` of the batch, for one worker of a
+   * data-parallel step. Default: every view sliced along its first axis. A
+   * method whose views index the batch otherwise (MLM's flat masked positions)
+   * gives its own. The result is disposed by the caller.
+   */
+  shard?(views: V, start: number, end: number): V;
+}
+
+/**
+ * How to make the same method again in another thread: its registry name
+ * and the options its factory was called with. `pretrain({ workers })`
+ * rebuilds the method from it in every worker (`createMethod(name, options)`);
+ * options that are functions (augmentations) are left out there, since views
+ * are made by the main thread.
+ */
+export interface MethodRecipe {
+  name: string;
+  options: Record<string, unknown>;
 }
 
 /** A method of any views, outputs and auxiliary values (what `pretrain()` accepts). */

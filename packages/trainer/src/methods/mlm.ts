@@ -112,6 +112,17 @@ export function mlm(opts: MlmOptions): MlmMethod {
   let head: MlmHead | undefined;
   const method = defineMethod<{ variables: Record<string, tf.Variable> }, MlmViews, MlmOutputs>({
     name: 'mlm',
+    // a worker runs forward only (masking is the main thread's): the tokenizer's numbers suffice
+    options: {
+      ...opts,
+      tokenizer: {
+        vocabSize: tok.vocabSize,
+        padTokenId: tok.padTokenId,
+        maskTokenId: tok.maskTokenId,
+        specialTokenIds: [...tok.specialTokenIds],
+      },
+      wholeWordMask: false,
+    },
     inputKey: 'inputIds',
     build(enc, ctx) {
       const v = getTokenEmbedding(enc).weights[0]?.shape[0];
@@ -145,6 +156,26 @@ export function mlm(opts: MlmOptions): MlmMethod {
         const attentionMask = tf.cast(mask, 'float32') as tf.Tensor2D;
         return { inputIds, attentionMask, ...maskedPositions(labels) };
       });
+    },
+    shard(_p, { inputIds, attentionMask, positions, targets }, start, end) {
+      // positions index the flattened [B, T] batch: keep those of rows [start, end), re-based
+      const t = inputIds.shape[1];
+      const pos = positions.dataSync();
+      const tgt = targets.dataSync();
+      const keep: number[] = [];
+      const keptTargets: number[] = [];
+      for (let i = 0; i < pos.length; i++) {
+        if (pos[i] >= start * t && pos[i] < end * t) {
+          keep.push(pos[i] - start * t);
+          keptTargets.push(tgt[i]);
+        }
+      }
+      return tf.tidy(() => ({
+        inputIds: tf.slice(inputIds, [start, 0], [end - start, t]),
+        attentionMask: tf.slice(attentionMask, [start, 0], [end - start, t]),
+        positions: tf.tensor1d(keep, 'int32'),
+        targets: tf.tensor1d(keptTargets, 'int32'),
+      }));
     },
     forward(p, { inputIds, attentionMask, positions, targets }) {
       return tf.tidy(() => {

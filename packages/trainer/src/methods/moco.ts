@@ -89,6 +89,7 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
   }
   return defineMethod<MocoParts, TwoViews, MocoOutputs, MocoAux>({
     name: 'moco',
+    options: opts,
     async build(enc, ctx) {
       queueSize = askedQueue ?? Math.max(4096, ctx.batchSize);
       if (ctx.batchSize > queueSize) {
@@ -96,7 +97,7 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
       }
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
       const models = {
         projector,
         key_encoder: await cloneModel(enc),

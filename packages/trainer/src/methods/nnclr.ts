@@ -59,6 +59,7 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
   let queueSize = asked ?? 4096;
   return defineMethod<NnclrParts, TwoViews, TwoProjections, NnclrAux>({
     name: 'nnclr',
+    options: opts,
     build(enc, ctx) {
       queueSize = asked ?? Math.max(4096, ctx.batchSize);
       if (ctx.batchSize > queueSize) {
@@ -66,7 +67,7 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
       }
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
       const support = tf.tidy(() => {
         const r = tf.randomNormal(
           [queueSize, projectionDim],

@@ -16,4 +16,10 @@ export interface ProjectorOptions extends ViewOptions {
   projectionDim?: number;
   /** Hidden width of the projection head. Default 512. */
   hiddenDim?: number;
+  /**
+   * Batch norm in the projection (and prediction) heads. Default true (the
+   * papers' heads). With `pretrain({ workers })` each worker normalises its
+   * own shard; false makes a data-parallel step exactly the one-thread step.
+   */
+  headBatchNorm?: boolean;
 }

@@ -32,10 +32,11 @@ export function projectorMethod(
   >({
     name,
     fn,
+    options: opts,
     build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed);
+      const projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
       return { models: { projector }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AnyMethod, Batch, StepContext, Tensors } from '../methods/method';
+import { stepContext, type StepOutcome } from '../training/step';
+import type { RankOutputs, Upstream, WorkerPool } from './pool';
+import type { WireTensor } from './protocol';
+
+/** `[start, end)` of each of `world` contiguous shards of `n` examples (sizes differ by at most one). */
+export function shardBounds(n: number, world: number): [number, number][] {
+  const base = Math.floor(n / world);
+  const extra = n % world;
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let r = 0; r < world; r++) {
+    const end = start + base + (r < extra ? 1 : 0);
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
+}
+
+function wire(t: tf.Tensor): WireTensor {
+  if (t.dtype !== 'float32' && t.dtype !== 'int32') {
+    throw new Error(`pretrain: workers take float32 and int32 views, got ${t.dtype}`);
+  }
+  // a copy of its own: the buffer is transferred to the worker
+  const data = t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync());
+  return { shape: [...t.shape], dtype: t.dtype, data };
+}
+
+/** Each rank's views: `method.shard` when the method has one, else every view sliced on axis 0. */
+export function shardViews(method: AnyMethod, views: Tensors, world: number): Record<string, WireTensor>[] {
+  const first = Object.values(views)[0];
+  const n = first ? first.shape[0] : 0;
+  if (n < world) {
+    throw new Error(`pretrain: a batch of ${n} examples cannot be split over ${world} workers`);
+  }
+  return shardBounds(n, world).map(([s, e]) => {
+    const part: Tensors = method.shard
+      ? (method.shard(views, s, e) as Tensors)
+      : tf.tidy(() => {
+          const out: Tensors = {};
+          for (const [k, v] of Object.entries(views)) {
+            if (v.shape[0] !== n) {
+              throw new Error(
+                `pretrain: view '${k}' has ${v.shape[0]} rows, not the batch's ${n}; give the method a shard()`,
+              );
+            }
+            out[k] = tf.slice(v, s, e - s);
+          }
+          return out;
+        });
+    try {
+      return Object.fromEntries(Object.entries(part).map(([k, v]) => [k, wire(v)]));
+    } finally {
+      tf.dispose(part);
+    }
+  });
+}
+
+/** The ranks' outputs concatenated per key (rank order = example order), as tensors. */
+function gather(outs: RankOutputs[]): Tensors {
+  const keys = outs[0].keys;
+  const result: Tensors = {};
+  keys.forEach((k, i) => {
+    const parts = outs.map((o) => {
+      if (o.keys[i] !== k) throw new Error(`pretrain: workers returned different outputs (${o.keys} vs ${keys})`);
+      return o;
+    });
+    const slot0 = parts[0].slots[i];
+    const rows = parts.reduce((a, o) => a + (o.slots[i].shape[0] ?? 1), 0);
+    const shape = [rows, ...slot0.shape.slice(1)];
+    const total = parts.reduce((a, o) => a + o.slots[i].size, 0);
+    const data = slot0.dtype === 'int32' ? new Int32Array(total) : new Float32Array(total);
+    let off = 0;
+    for (const o of parts) {
+      data.set(o.data[i] as Float32Array, off);
+      off += o.slots[i].size;
+    }
+    result[k] = tf.tensor(data, shape, slot0.dtype);
+  });
+  return result;
+}
+
+/** What {@link parallelGradients} gives: the global loss, the summed gradient per trainable variable, the loss's aux. */
+export interface ParallelGradients {
+  loss: number;
+  /** In `pool.replica.trainable` order; `undefined` where no worker's shard reached the variable. */
+  grads: (Float32Array | undefined)[];
+  aux?: Tensors;
+}
+
+/**
+ * The loss of the whole batch of `views` and its gradients, computed by the
+ * pool: `forward` on each worker's shard, the loss and its gradient with
+ * respect to the outputs here, each worker's backward pass with that upstream
+ * gradient, the gradients summed in rank order. Leaves `views` to the caller.
+ */
+export async function parallelGradients(
+  pool: WorkerPool,
+  method: AnyMethod,
+  views: Tensors,
+  ctx: StepContext,
+): Promise<ParallelGradients> {
+  const shards = shardViews(method, views, pool.size);
+  const { step, epoch, totalSteps, stepsPerEpoch, lr } = ctx;
+  const outs = await pool.forward(shards, { step, epoch, totalSteps, stepsPerEpoch, lr });
+  const tLoss = performance.now();
+
+  // the global loss and its gradient with respect to every output
+  const outputs = gather(outs);
+  const keys = Object.keys(outputs);
+  let aux: Tensors | undefined;
+  let loss = NaN;
+  const upstream: Upstream[] = outs.map(() => []);
+  try {
+    const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+      const named: Tensors = Object.fromEntries(keys.map((k, i) => [k, xs[i]]));
+      const result = method.loss(named, ctx);
+      if (result.aux) {
+        const kept: Tensors = {};
+        for (const [k, t] of Object.entries(result.aux as Tensors)) kept[k] = tf.keep(t);
+        aux = kept;
+      }
+      // + 0 · Σx: every output takes part, so each gets a gradient (zeros where the loss ignores it)
+      const zero = tf.addN(xs.map((x) => tf.mul(tf.sum(x), 0)));
+      return tf.add(result.loss, zero) as tf.Scalar;
+    })(keys.map((k) => outputs[k]));
+    loss = (await value.data())[0];
+    value.dispose();
+    // rank r's rows of each output's gradient (outputs concatenate along their first axis)
+    keys.forEach((_k, i) => {
+      const g = grads[i].dataSync() as Float32Array;
+      let off = 0;
+      outs.forEach((o, r) => {
+        const size = o.slots[i].size;
+        upstream[r].push(g.subarray(off, off + size));
+        off += size;
+      });
+    });
+    tf.dispose(grads);
+  } catch (e) {
+    if (aux) tf.dispose(aux);
+    throw e;
+  } finally {
+    tf.dispose(outputs);
+  }
+  pool.stats.lossMs = performance.now() - tLoss;
+  const grads = await pool.backward(upstream);
+  return { loss, grads, aux };
+}
+
+/**
+ * One data-parallel step with the same result as `runStep` on one thread
+ * (up to the order of float32 sums; batch-norm statistics per shard):
+ * `prepare` here, {@link parallelGradients}, one update here, `afterStep`.
+ */
+export async function runParallelStep(
+  pool: WorkerPool,
+  method: AnyMethod,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  fields: Omit<StepContext, 'record'>,
+): Promise<StepOutcome> {
+  const recorded: Record<string, number | tf.Scalar> = {};
+  const ctx = stepContext(fields, recorded);
+  const views = method.prepare(batch, ctx) as Tensors;
+  let result: ParallelGradients;
+  try {
+    result = await parallelGradients(pool, method, views, ctx);
+  } finally {
+    tf.dispose(views);
+  }
+  const { loss, grads, aux } = result;
+  const { variables, trainable, gradLayout } = pool.replica;
+  const named: tf.NamedTensorMap = {};
+  grads.forEach((g, i) => {
+    if (g) named[variables[trainable[i]].name] = tf.tensor(g, gradLayout.slots[i].shape);
+  });
+  try {
+    optimizer.applyGradients(named);
+  } finally {
+    tf.dispose(named);
+  }
+  try {
+    method.afterStep?.(ctx, aux);
+  } finally {
+    if (aux) tf.dispose(aux);
+  }
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(recorded)) {
+    metrics[k] = typeof v === 'number' ? v : (await v.data())[0];
+    if (typeof v !== 'number') v.dispose();
+  }
+  Object.assign(metrics, method.metrics?.(ctx) ?? {});
+  const first = Object.values(batch)[0];
+  return { loss, metrics, examples: first ? first.shape[0] : 0 };
+}
