@@ -15,7 +15,7 @@ import { defaultCheckpointIO, resumeRun, type StartPoint } from './training/resu
 import { finiteGuard, uniformLoss } from './guards/finite-guard';
 import { describeData, type RunIdentity } from './guards/resume-check';
 import { resolveWorkers, startWorkers, type WorkerOptions } from './workers/start';
-import type { WorkerPool } from './workers/pool';
+import type { ExchangeStats, WorkerPool } from './workers/pool';
 import { runParallelStep } from './workers/parallel-step';
 
 /**
@@ -86,7 +86,7 @@ export interface PretrainResult {
   /** Threads that shared each step (1 = the single-thread path). */
   workers: number;
   /** Per step of a run with workers: the exchange costs (ms) and each worker's tensor count after the step. */
-  exchange?: { mainCopyMs: number; workerCopyMs: number; lossMs: number; workerTensors: number[] }[];
+  exchange?: (ExchangeStats & { workerTensors: number[] })[];
 }
 
 const now = () => performance.now();

@@ -46,6 +46,10 @@ export interface ExchangeStats {
   workerCopyMs: number;
   /** The main thread's loss and its gradient with respect to the outputs, while the workers wait. */
   lossMs: number;
+  /** Per worker: forward, waiting for the upstream gradients, backward (ms). */
+  forwardMs: number[];
+  waitMs: number[];
+  backwardMs: number[];
 }
 
 /** Upstream gradients of one rank's outputs. */
@@ -116,7 +120,14 @@ export class WorkerPool {
   private seq = 0;
   private failure: Error | undefined;
   /** The last step's exchange costs (see {@link ExchangeStats}). */
-  readonly stats: ExchangeStats = { mainCopyMs: 0, workerCopyMs: 0, lossMs: 0 };
+  readonly stats: ExchangeStats = {
+    mainCopyMs: 0,
+    workerCopyMs: 0,
+    lossMs: 0,
+    forwardMs: [],
+    waitMs: [],
+    backwardMs: [],
+  };
 
   private constructor(
     private readonly members: Member[],
@@ -300,6 +311,9 @@ export class WorkerPool {
     copyMs += performance.now() - t1;
     this.stats.mainCopyMs += copyMs;
     this.stats.workerCopyMs = Math.max(...dones.map((d) => d.copyMs));
+    this.stats.forwardMs = dones.map((d) => d.forwardMs);
+    this.stats.waitMs = dones.map((d) => d.waitMs);
+    this.stats.backwardMs = dones.map((d) => d.backwardMs);
     return sums;
   }
 

@@ -85,6 +85,10 @@ export interface DoneMessage {
   numTensors: number;
   /** Milliseconds the worker spent copying to and from the shared buffers this step. */
   copyMs: number;
+  /** The worker's compute this step: forward, the wait for the upstream gradients, backward (ms). */
+  forwardMs: number;
+  waitMs: number;
+  backwardMs: number;
 }
 
 export interface ErrorMessage {

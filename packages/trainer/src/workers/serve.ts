@@ -86,9 +86,13 @@ function step(s: WorkerState, msg: StepMessage, port: Port): FromWorker {
   let copyMs = performance.now() - t;
   const ctx: StepContext = { ...msg.fields, rng: noRng, record: () => {} };
   let grads: tf.NamedTensorMap = {};
+  const time = { forwardMs: 0, waitMs: 0, backwardMs: 0 };
   try {
+    let tBackward = 0;
+    const tForward = performance.now();
     const result = tf.variableGrads(() => {
       const out = s.method.forward(views, ctx) as Tensors;
+      time.forwardMs = performance.now() - tForward;
       const keys = Object.keys(out);
       const tensors = keys.map((k) => out[k]);
       const layout: Layout = layoutOf(tensors, `worker ${init.rank}`);
@@ -109,6 +113,7 @@ function step(s: WorkerState, msg: StepMessage, port: Port): FromWorker {
       port.post({ type: 'outputs', seq: msg.seq, keys, slots: layout.slots, exchange: grown });
       copyMs += performance.now() - t;
       waitUpstream(s.ctrl, msg.seq);
+      time.waitMs = performance.now() - t;
       t = performance.now();
       // <f(x), dz>: its gradient is this shard's share of the global loss's gradient
       // (outputs the loss ignores get zeros: left out, so that no gradient runs through, e.g., an argmax)
@@ -119,8 +124,10 @@ function step(s: WorkerState, msg: StepMessage, port: Port): FromWorker {
         return [tf.sum(tf.mul(tensors[i], tf.tensor(dz, slot.shape)))];
       });
       copyMs += performance.now() - t;
+      tBackward = performance.now();
       return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
     }, s.trainable);
+    time.backwardMs = performance.now() - tBackward;
     result.value.dispose();
     grads = result.grads;
     t = performance.now();
@@ -142,7 +149,7 @@ function step(s: WorkerState, msg: StepMessage, port: Port): FromWorker {
       });
     }
     copyMs += performance.now() - t;
-    return { type: 'done', seq: msg.seq, present, numTensors: 0, copyMs };
+    return { type: 'done', seq: msg.seq, present, numTensors: 0, copyMs, ...time };
   } finally {
     tf.dispose(views);
     tf.dispose(grads);
