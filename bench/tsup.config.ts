@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/simclr-step.ts'],
+  entry: ['src/simclr-step.ts', 'src/reference-method.ts'],
   format: ['cjs'],
   platform: 'node',
   clean: true,

@@ -31,6 +31,10 @@ export interface BenchArgs {
    * their XNNPACK/JavaScript fallbacks ('off': the kernels before them).
    */
   simd: 'on' | 'off';
+  /** Worker counts to run the reference step with through `pretrain({ workers })` (absent: the direct step). */
+  workers?: number[];
+  /** With --workers: also PyTorch with 1 and max(workers) threads ('on', default) or not. */
+  torch: 'on' | 'off';
 }
 
 const BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu'];
@@ -65,6 +69,17 @@ export const BENCH_FLAGS = {
     default: 'on',
     help: 'wasm: the WASM SIMD kernels of @ssl/backends (on) or their fallbacks (off: the kernels before them)',
   },
+  workers: {
+    type: 'string',
+    value: 'N[,N]',
+    help: 'run the step through pretrain({ workers }) with each count (e.g. 1,2); default backend wasm',
+  },
+  torch: {
+    type: 'string',
+    choices: ['on', 'off'],
+    default: 'on',
+    help: 'with --workers: PyTorch with 1 and max(N) threads in the same run (python3 + torch)',
+  },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]\n\n${formatFlags(BENCH_FLAGS)}`;
@@ -88,7 +103,18 @@ export function parseArgs(argv: string[]): BenchArgs {
     profile: v.profile,
     kernels: v.kernels,
     simd: v.simd,
+    torch: v.torch,
   };
+  if (v.workers !== undefined) {
+    const counts = v.workers.split(',').map(Number);
+    if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) {
+      throw new Error(
+        `bench: --workers must be a comma-separated list of integers in [1, 256], got ${JSON.stringify(v.workers)}`,
+      );
+    }
+    out.workers = counts;
+    if (backends === 'all') out.backends = ['wasm'];
+  }
   if (v['batch-size'] !== undefined) out.batchSize = v['batch-size'];
   if (v.steps !== undefined) out.steps = v.steps;
   if (v.warmup !== undefined) out.warmup = v.warmup;

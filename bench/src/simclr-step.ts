@@ -18,6 +18,7 @@ import {
 import { parseArgs, type BenchArgs } from './args';
 import { profileKernels, type KernelCall, type KernelTime } from './kernel-profile';
 import { buildSimclrModel, makeSimclrStep } from './simclr-model';
+import { benchWorkers, type TorchResult, type WorkersResult } from './workers-bench';
 
 interface BackendResult {
   backend: string;
@@ -162,9 +163,87 @@ function printTable(results: BackendResult[]): void {
   }
 }
 
+function loadLine(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+function printWorkers(
+  runs: { workers: WorkersResult[]; torch: (TorchResult | { error: string })[] }[],
+): void {
+  console.log(
+    `SimCLR reference step through pretrain({ workers }) on ${os.cpus().length} CPUs, load average ${loadLine()}`,
+  );
+  for (const run of runs) {
+    for (const r of run.workers) {
+      const ex = r.exchange
+        ? `  exchange ${r.exchange.totalMs.toFixed(0)} ms/step (main copies ${r.exchange.mainCopyMs.toFixed(0)}, worker copies ${r.exchange.workerCopyMs.toFixed(0)}, loss gradient ${r.exchange.lossMs.toFixed(0)}; worker forward ${r.compute!.forwardMs.toFixed(0)}, backward ${r.compute!.backwardMs.toFixed(0)})`
+        : '';
+      console.log(
+        `${r.backend.padEnd(6)} workers=${String(r.workers).padEnd(3)} B=${r.batchSize}  ${r.imagesPerSecond.toFixed(1).padStart(7)} images/s` +
+          `  ${r.imagesPerCpuSecond.toFixed(1)} images per CPU-second  ${r.secondsPerStep.toFixed(3)} s/step` +
+          (r.scalingEfficiency !== undefined
+            ? `  scaling efficiency ${r.scalingEfficiency.toFixed(2)}`
+            : '') +
+          `  leaked ${r.leakedTensorsPerStep} tensors/step${ex}`,
+      );
+    }
+    const torch = run.torch.filter((t): t is TorchResult => !('error' in t));
+    for (const t of run.torch) {
+      if ('error' in t) console.log(`PyTorch: not run: ${t.error}`);
+      else
+        console.log(
+          `PyTorch ${t.torch} threads=${t.threads} B=${t.batchSize}  ${t.imagesPerSecond.toFixed(1).padStart(7)} images/s  ${t.imagesPerCpuSecond.toFixed(1)} images per CPU-second`,
+        );
+    }
+    const one = run.workers.find((r) => r.workers === 1);
+    const top = run.workers.reduce((a, b) => (b.workers > a.workers ? b : a));
+    const t1 = torch.find((t) => t.threads === 1);
+    const tn = torch.find((t) => t.threads === top.workers);
+    const parts: string[] = [];
+    if (one && top !== one)
+      parts.push(
+        `${top.workers} workers / 1 worker ${(top.imagesPerSecond / one.imagesPerSecond).toFixed(2)}x`,
+      );
+    if (tn && top.workers > 1)
+      parts.push(
+        `${top.workers} workers / PyTorch ${tn.threads} threads ${(top.imagesPerSecond / tn.imagesPerSecond).toFixed(2)}x`,
+      );
+    if (one && t1) {
+      parts.push(
+        `1 worker / PyTorch 1 thread ${(one.imagesPerSecond / t1.imagesPerSecond).toFixed(2)}x`,
+      );
+      parts.push(
+        `per CPU-second vs PyTorch 1 thread ${(one.imagesPerCpuSecond / t1.imagesPerCpuSecond).toFixed(2)}x`,
+      );
+    }
+    if (parts.length) console.log(`  ${parts.join('; ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   tf.env().set('PROD', true); // no NaN checks / debug work while timing
+  if (args.workers) {
+    const names = args.backends === 'all' ? (['wasm'] as BackendName[]) : args.backends;
+    const runs = [];
+    for (const n of names) runs.push(await benchWorkers(n, args));
+    const report = {
+      benchmark: 'simclr-step-workers',
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      loadAverage: os.loadavg(),
+      runs,
+    };
+    if (args.json) console.log(JSON.stringify(report, null, 2));
+    else printWorkers(runs);
+    if (args.out) await writeFileAtomic(args.out, JSON.stringify(report, null, 2) + '\n');
+    if (runs.some((r) => r.workers.some((w) => w.leakedTensorsPerStep !== 0))) process.exitCode = 1;
+    return;
+  }
   let names: BackendName[];
   if (args.backends === 'all') {
     names = [];

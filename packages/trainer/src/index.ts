@@ -25,6 +25,7 @@ export {
   methodEntry,
   createMethod,
   parseMethodOptions,
+  registerMethod,
 } from './methods/registry';
 export type { MethodEntry, OptionSpec } from './methods/method-entry';
 export type { ViewOptions, ProjectorOptions } from './methods/options';

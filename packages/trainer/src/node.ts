@@ -24,4 +24,9 @@ export {
 } from './cli/command-line';
 export { writeExport, readExport, configPath, type WriteExportOptions } from './export/files';
 export { checkpoint, type CheckpointOptions } from './callbacks/node-checkpoint';
-export { nodeSpawner, nodeWorkerHandle, nodeWorkerScript, availableCores } from './workers/node-spawn';
+export {
+  nodeSpawner,
+  nodeWorkerHandle,
+  nodeWorkerScript,
+  availableCores,
+} from './workers/node-spawn';

@@ -186,7 +186,14 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
 
     const vars = method.trainableVariables();
     if (workers > 1) {
-      const build = { inputShape: source.exampleShape, seed, batchSize, stepsPerEpoch, totalSteps, epochs };
+      const build = {
+        inputShape: source.exampleShape,
+        seed,
+        batchSize,
+        stepsPerEpoch,
+        totalSteps,
+        epochs,
+      };
       pool = await startWorkers(options, workers, encoder, method, build);
     }
     const exchange: NonNullable<PretrainResult['exchange']> = [];

@@ -40,6 +40,7 @@ describe('parseCliArgs', () => {
       warmupEpochs: 0,
       seed: 0,
       backend: 'cpu',
+      workers: 'auto',
       out: 'runs/x',
       resume: true,
       overwrite: false,
@@ -51,6 +52,29 @@ describe('parseCliArgs', () => {
       quiet: false,
       methodOptions: {},
     });
+  });
+
+  it('parses --workers as a number or auto, and refuses anything else in one line', () => {
+    const base = [
+      'pretrain',
+      '--method',
+      'simclr',
+      '--data',
+      'mnist',
+      '--out',
+      'runs/x',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '64',
+    ];
+    expect(parseCliArgs([...base, '--workers', '2'])).toMatchObject({ workers: 2 });
+    expect(parseCliArgs([...base, '--workers', 'auto'])).toMatchObject({ workers: 'auto' });
+    for (const bad of ['0', '1.5', 'two', '-1']) {
+      expect(() => parseCliArgs([...base, '--workers', bad])).toThrow(
+        `ssl pretrain: --workers must be 'auto' or an integer in [1, 256], got '${bad}'`,
+      );
+    }
   });
 
   it("reads the method's own options from the registry, typed, and refuses another method's", () => {

@@ -25,6 +25,8 @@ export interface PretrainArgs {
   lr?: number;
   seed: number;
   backend: CliBackend;
+  /** Threads sharing each step: 'auto' (the available cores) or a number. */
+  workers: number | 'auto';
   out: string;
   resume: boolean;
   /** Replace an earlier run in `out` (its checkpoint and metrics). */
@@ -146,6 +148,12 @@ export const PRETRAIN_FLAGS = {
   },
   seed: { ...SEED, help: 'seed of weights, batch order and augmentations' },
   backend: BACKEND,
+  workers: {
+    type: 'string',
+    default: 'auto',
+    value: 'N',
+    help: "threads sharing each step (wasm, cpu): a number or 'auto' (the available cores)",
+  },
   resume: { type: 'boolean', help: 'continue from DIR/checkpoint' },
   overwrite: {
     type: 'boolean',
@@ -367,6 +375,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (v.resume && v.overwrite) {
       throw new UsageError('ssl pretrain: --resume and --overwrite exclude each other');
     }
+    const workers = v.workers === 'auto' ? 'auto' : Number(v.workers);
+    if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+      throw new UsageError(
+        `ssl pretrain: --workers must be 'auto' or an integer in [1, 256], got '${v.workers}'`,
+      );
+    }
     return {
       command: 'pretrain',
       method,
@@ -379,6 +393,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       warmupEpochs: v['warmup-epochs'],
       seed: v.seed,
       backend: v.backend,
+      workers,
       out: v.out,
       resume: v.resume,
       overwrite: v.overwrite,

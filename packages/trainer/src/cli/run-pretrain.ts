@@ -123,6 +123,15 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
   const callbacks: Callback[] = [
     {
       onTrainBegin(info) {
+        const w = info.workers ?? 1;
+        log(
+          `ssl pretrain: ${a.method} on ${a.data.join(', ')}, backend ${info.backend}, ${w} worker${w === 1 ? '' : 's'}` +
+            (w === 1 && a.workers === 'auto'
+              ? info.backend === 'wasm' || info.backend === 'cpu'
+                ? ' (one core available)'
+                : ` (${info.backend} uses every core or the GPU itself)`
+              : ''),
+        );
         if (info.resumed)
           log(`ssl pretrain: resuming at epoch ${info.startEpoch + 1}, step ${info.startStep}`);
       },
@@ -143,6 +152,7 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       schedule: warmupCosine({ baseLr: lr, warmupEpochs: a.warmupEpochs }),
       callbacks,
       seed: a.seed,
+      workers: a.workers,
       limit: text ? undefined : a.limit,
       checkpointDir: path.join(a.out, 'checkpoint'),
       checkpointEvery: a.checkpointEvery,

@@ -72,8 +72,21 @@ export function byol(opts: ByolOptions = {}): Method<TwoViews, ByolOutputs> {
     async build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
-      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const projector = methodProjector(
+        fn,
+        inputDim,
+        projectionDim,
+        hiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
+      const predictor = methodPredictor(
+        fn,
+        projectionDim,
+        predictorHiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
       const models = {
         projector,
         predictor,

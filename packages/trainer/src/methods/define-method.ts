@@ -94,8 +94,12 @@ export function defineMethod<
   return {
     name: spec.name,
     inputKey: spec.inputKey ?? 'images',
-    ...(spec.options ? { recipe: { name: spec.name, options: { ...spec.options } as Record<string, unknown> } } : {}),
-    ...(spec.shard ? { shard: (views: V, s: number, e: number) => spec.shard!(built(), views, s, e) } : {}),
+    ...(spec.options
+      ? { recipe: { name: spec.name, options: { ...spec.options } as Record<string, unknown> } }
+      : {}),
+    ...(spec.shard
+      ? { shard: (views: V, s: number, e: number) => spec.shard!(built(), views, s, e) }
+      : {}),
     async build(encoder, ctx) {
       dispose();
       const p = await spec.build(encoder, ctx);

@@ -97,7 +97,14 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
       }
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const projector = methodProjector(
+        fn,
+        inputDim,
+        projectionDim,
+        hiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
       const models = {
         projector,
         key_encoder: await cloneModel(enc),

@@ -67,7 +67,14 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
       }
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const projector = methodProjector(
+        fn,
+        inputDim,
+        projectionDim,
+        hiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
       const support = tf.tidy(() => {
         const r = tf.randomNormal(
           [queueSize, projectionDim],

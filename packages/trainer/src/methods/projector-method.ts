@@ -36,7 +36,14 @@ export function projectorMethod(
     build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(name, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const projector = methodProjector(
+        name,
+        inputDim,
+        projectionDim,
+        hiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
       return { models: { projector }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),

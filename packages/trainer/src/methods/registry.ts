@@ -15,7 +15,7 @@ import { mlmEntry } from './mlm';
  * module the CLI (`ssl pretrain --method`, its `--help` and option flags), the
  * tests and the examples read: a new method is one file plus one line here.
  */
-export const METHOD_REGISTRY: readonly MethodEntry[] = [
+const entries: MethodEntry[] = [
   simclrEntry,
   mocoEntry,
   byolEntry,
@@ -26,12 +26,56 @@ export const METHOD_REGISTRY: readonly MethodEntry[] = [
   nnclrEntry,
   mlmEntry,
 ];
+export const METHOD_REGISTRY: readonly MethodEntry[] = entries;
 
-/** The registered method names (`--method` values). */
-export const METHOD_NAMES: readonly string[] = METHOD_REGISTRY.map((e) => e.name);
+/** The registered method names (`--method` values; grows with {@link registerMethod}). */
+export const METHOD_NAMES: readonly string[] = [];
+const names = METHOD_NAMES as string[];
+names.push(...entries.map((e) => e.name));
+
+/**
+ * Adds a method of your own to the registry, so that `createMethod(name)`
+ * finds it — and so do the workers of `pretrain({ workers })`, which rebuild
+ * the method by name: register it in a module that you also pass as
+ * `pretrain({ workerImports: [thatModule] })`. Its factory must pass
+ * `options` to `defineMethod` (that sets the method's `recipe`).
+ * A second entry with a name already taken is refused.
+ */
+export function registerMethod(entry: MethodEntry): void {
+  if (!entry || typeof entry.name !== 'string' || typeof entry.create !== 'function') {
+    throw new Error('registerMethod: entry must have a name and a create(options) function');
+  }
+  const added = registered();
+  const existing =
+    entries.find((e) => e.name === entry.name) ?? added.find((e) => e.name === entry.name);
+  if (existing === entry) return; // the same module imported twice
+  if (existing) throw new Error(`registerMethod: a method '${entry.name}' is already registered`);
+  added.push(entry);
+  syncRegistered();
+}
+
+// Methods added with registerMethod live on globalThis, so that every copy of this module in a
+// thread (the ES module and CommonJS builds, the worker script's bundle) sees the same ones.
+const REGISTERED = Symbol.for('@ssl/trainer:registered-methods');
+
+function registered(): MethodEntry[] {
+  const g = globalThis as { [REGISTERED]?: MethodEntry[] };
+  return (g[REGISTERED] ??= []);
+}
+
+/** Appends to this copy's METHOD_REGISTRY / METHOD_NAMES what another copy registered. */
+function syncRegistered(): void {
+  for (const e of registered()) {
+    if (!entries.includes(e)) {
+      entries.push(e);
+      names.push(e.name);
+    }
+  }
+}
 
 /** The registry entry of `name`; throws naming the known methods. */
 export function methodEntry(name: string): MethodEntry {
+  syncRegistered();
   const entry = METHOD_REGISTRY.find((e) => e.name === name);
   if (!entry) {
     throw new Error(`methodEntry: no method '${name}'; known: ${METHOD_NAMES.join(', ')}`);

@@ -47,8 +47,21 @@ export function simsiam(opts: SimsiamOptions = {}): Method<TwoViews, SimsiamOutp
     build(enc, ctx) {
       const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(fn, inputDim, projectionDim, hiddenDim, ctx.seed, opts.headBatchNorm ?? true);
-      const predictor = methodPredictor(fn, projectionDim, predictorHiddenDim, ctx.seed, opts.headBatchNorm ?? true);
+      const projector = methodProjector(
+        fn,
+        inputDim,
+        projectionDim,
+        hiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
+      const predictor = methodPredictor(
+        fn,
+        projectionDim,
+        predictorHiddenDim,
+        ctx.seed,
+        opts.headBatchNorm ?? true,
+      );
       return { models: { projector, predictor }, views };
     },
     trainableVariables: (p) =>

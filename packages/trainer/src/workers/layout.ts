@@ -41,7 +41,11 @@ function view(buffer: SharedArrayBuffer, slot: Slot): Float32Array | Int32Array 
 }
 
 /** Copies the values of `tensors` into `buffer` at their slots (reads them synchronously). */
-export function writeTensors(buffer: SharedArrayBuffer, layout: Layout, tensors: tf.Tensor[]): void {
+export function writeTensors(
+  buffer: SharedArrayBuffer,
+  layout: Layout,
+  tensors: tf.Tensor[],
+): void {
   tensors.forEach((t, i) => view(buffer, layout.slots[i]).set(t.dataSync() as Float32Array));
 }
 
@@ -51,7 +55,11 @@ export function readTensors(buffer: SharedArrayBuffer, layout: Layout): tf.Tenso
 }
 
 /** Assigns the slots of `buffer` to `variables` (same order as the layout). */
-export function assignFrom(buffer: SharedArrayBuffer, layout: Layout, variables: tf.Variable[]): void {
+export function assignFrom(
+  buffer: SharedArrayBuffer,
+  layout: Layout,
+  variables: tf.Variable[],
+): void {
   tf.tidy(() => {
     layout.slots.forEach((s, i) => {
       variables[i].assign(tf.tensor(view(buffer, s).slice(), s.shape, s.dtype));

@@ -9,7 +9,10 @@ import type { WorkerHandle, WorkerSpawner } from './pool';
  * (from the sources, as in this repository's tests: the built one in dist/).
  */
 export function nodeWorkerScript(): string {
-  const candidates = [path.join(__dirname, 'worker.js'), path.join(__dirname, '../../dist/worker.js')];
+  const candidates = [
+    path.join(__dirname, 'worker.js'),
+    path.join(__dirname, '../../dist/worker.js'),
+  ];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) {
     throw new Error(
@@ -46,5 +49,6 @@ export function nodeWorkerHandle(worker: Worker): WorkerHandle {
 
 /** Spawns Node worker threads running {@link nodeWorkerScript}. */
 export function nodeSpawner(script: string = nodeWorkerScript()): WorkerSpawner {
-  return (rank) => nodeWorkerHandle(new Worker(script, { name: `ssl-worker-${rank}` }));
+  return (rank) =>
+    nodeWorkerHandle(new Worker(script, { name: `ssl-worker-${rank}`, workerData: { rank } }));
 }

@@ -18,43 +18,56 @@ export function shardBounds(n: number, world: number): [number, number][] {
   return out;
 }
 
-function wire(t: tf.Tensor): WireTensor {
+function checkDtype(k: string, t: tf.Tensor): 'float32' | 'int32' {
   if (t.dtype !== 'float32' && t.dtype !== 'int32') {
-    throw new Error(`pretrain: workers take float32 and int32 views, got ${t.dtype}`);
+    throw new Error(`pretrain: workers take float32 and int32 views, got ${t.dtype} for '${k}'`);
   }
-  // a copy of its own: the buffer is transferred to the worker
-  const data = t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync());
-  return { shape: [...t.shape], dtype: t.dtype, data };
+  return t.dtype;
 }
 
-/** Each rank's views: `method.shard` when the method has one, else every view sliced on axis 0. */
-export function shardViews(method: AnyMethod, views: Tensors, world: number): Record<string, WireTensor>[] {
+/** Each rank's views: `method.shard` when the method has one, else every view cut along axis 0. */
+export function shardViews(
+  method: AnyMethod,
+  views: Tensors,
+  world: number,
+): Record<string, WireTensor>[] {
   const first = Object.values(views)[0];
   const n = first ? first.shape[0] : 0;
   if (n < world) {
     throw new Error(`pretrain: a batch of ${n} examples cannot be split over ${world} workers`);
   }
-  return shardBounds(n, world).map(([s, e]) => {
-    const part: Tensors = method.shard
-      ? (method.shard(views, s, e) as Tensors)
-      : tf.tidy(() => {
-          const out: Tensors = {};
-          for (const [k, v] of Object.entries(views)) {
-            if (v.shape[0] !== n) {
-              throw new Error(
-                `pretrain: view '${k}' has ${v.shape[0]} rows, not the batch's ${n}; give the method a shard()`,
-              );
-            }
-            out[k] = tf.slice(v, s, e - s);
-          }
-          return out;
-        });
-    try {
-      return Object.fromEntries(Object.entries(part).map(([k, v]) => [k, wire(v)]));
-    } finally {
-      tf.dispose(part);
+  const bounds = shardBounds(n, world);
+  if (method.shard) {
+    return bounds.map(([s, e]) => {
+      const part = method.shard!(views, s, e) as Tensors;
+      try {
+        return Object.fromEntries(
+          Object.entries(part).map(([k, v]) => {
+            const dtype = checkDtype(k, v);
+            return [k, { shape: [...v.shape], dtype, data: v.dataSync().slice() as Float32Array }];
+          }),
+        );
+      } finally {
+        tf.dispose(part);
+      }
+    });
+  }
+  // rows are contiguous: one read per view, one copy per shard (each copy is transferred)
+  const out: Record<string, WireTensor>[] = bounds.map(() => ({}));
+  for (const [k, v] of Object.entries(views)) {
+    if (v.shape[0] !== n) {
+      throw new Error(
+        `pretrain: view '${k}' has ${v.shape[0]} rows, not the batch's ${n}; give the method a shard()`,
+      );
     }
-  });
+    const dtype = checkDtype(k, v);
+    const all = v.dataSync() as Float32Array | Int32Array;
+    const row = all.length / n;
+    bounds.forEach(([s, e], r) => {
+      out[r][k] = { shape: [e - s, ...v.shape.slice(1)], dtype, data: all.slice(s * row, e * row) };
+    });
+  }
+  return out;
 }
 
 /** The ranks' outputs concatenated per key (rank order = example order), as tensors. */
@@ -63,7 +76,8 @@ function gather(outs: RankOutputs[]): Tensors {
   const result: Tensors = {};
   keys.forEach((k, i) => {
     const parts = outs.map((o) => {
-      if (o.keys[i] !== k) throw new Error(`pretrain: workers returned different outputs (${o.keys} vs ${keys})`);
+      if (o.keys[i] !== k)
+        throw new Error(`pretrain: workers returned different outputs (${o.keys} vs ${keys})`);
       return o;
     });
     const slot0 = parts[0].slots[i];

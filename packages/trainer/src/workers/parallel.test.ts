@@ -47,7 +47,6 @@ interface Setup {
 }
 
 function imageSetup(name: string): Setup {
-  const entry = METHOD_REGISTRY.find((e) => e.name === name)!;
   const options = { ...SMALL[name], ...(name === 'dino' ? {} : { headBatchNorm: false }) };
   const encoder = convEncoder({ inputShape: SHAPE, filters: [4, 8, 8], seed: 3 });
   const images = tf.tensor4d(randomArray(B * 16 * 16, 5, 0, 1), [B, ...SHAPE]);
@@ -70,7 +69,12 @@ function textSetup(): Setup {
     inputIds: tf.tensor2d(enc.ids, undefined, 'int32'),
     attentionMask: tf.tensor2d(enc.attentionMask, undefined, 'int32'),
   };
-  return { encoder, method: createMethod('mlm', { tokenizer: tok, maskProb: 0.3 }), batch, inputShape: [12] };
+  return {
+    encoder,
+    method: createMethod('mlm', { tokenizer: tok, maskProb: 0.3 }),
+    batch,
+    inputShape: [12],
+  };
 }
 
 /** ‖a − b‖ / ‖b‖ over all variables together, and ‖b‖. */
@@ -155,7 +159,12 @@ describe.each(NAMES)('%s with 2 workers', (name) => {
       expect(norm).toBeGreaterThan(1e-4); // a real gradient, not zeros on both sides
       expect(rel).toBeLessThan(1e-5);
       // the classic mistake (lightly#1977): averaging instead of summing the shards' shares
-      expect(relativeError(two.map((g) => g.map((x) => x / 2)), one).rel).toBeGreaterThan(0.4);
+      expect(
+        relativeError(
+          two.map((g) => g.map((x) => x / 2)),
+          one,
+        ).rel,
+      ).toBeGreaterThan(0.4);
     } finally {
       await pool.close();
       tf.dispose(views);

@@ -220,7 +220,8 @@ export class WorkerPool {
     type: T,
   ): Promise<Extract<FromWorker, { type: T }>> {
     const msg = await m.mail.next();
-    if (msg.type !== type) throw new Error(`worker ${m.rank}: expected '${type}', got '${msg.type}'`);
+    if (msg.type !== type)
+      throw new Error(`worker ${m.rank}: expected '${type}', got '${msg.type}'`);
     return msg as Extract<FromWorker, { type: T }>;
   }
 
@@ -228,7 +229,10 @@ export class WorkerPool {
    * Steps 1–2: broadcasts the weights, sends each rank its views and waits
    * for every rank's outputs.
    */
-  async forward(shards: Record<string, WireTensor>[], fields: StepMessage['fields']): Promise<RankOutputs[]> {
+  async forward(
+    shards: Record<string, WireTensor>[],
+    fields: StepMessage['fields'],
+  ): Promise<RankOutputs[]> {
     if (this.failure) throw this.failure;
     const seq = ++this.seq;
     const t0 = performance.now();

@@ -97,4 +97,5 @@ export interface ErrorMessage {
   stack?: string;
 }
 
-export type FromWorker = ReadyMessage | OutputsMessage | DoneMessage | ErrorMessage | { type: 'closed' };
+export type FromWorker =
+  ReadyMessage | OutputsMessage | DoneMessage | ErrorMessage | { type: 'closed' };

@@ -38,7 +38,9 @@ export function replicaOf(fn: string, encoder: LayersModel, method: AnyMethod): 
   const seen = new Set<number>();
   const add = (name: string, t: tf.Tensor) => {
     if (!isVariable(t)) {
-      throw new Error(`${fn}: method state '${name}' must be a tf.Variable for workers, got a tensor`);
+      throw new Error(
+        `${fn}: method state '${name}' must be a tf.Variable for workers, got a tensor`,
+      );
     }
     if (seen.has(t.id)) return;
     seen.add(t.id);

@@ -64,7 +64,9 @@ export async function resolveWorkers(o: WorkerOptions, batchSize: number): Promi
     throw new Error(`pretrain: workers (${asked}) must be <= batchSize (${batchSize})`);
   }
   if (!isNode() && !o.spawnWorker) {
-    throw new Error('pretrain: workers > 1 in a browser needs spawnWorker (see @ssl/trainer/worker)');
+    throw new Error(
+      'pretrain: workers > 1 in a browser needs spawnWorker (see @ssl/trainer/worker)',
+    );
   }
   return asked;
 }
