@@ -34,9 +34,16 @@ export function enqueue(queue: tf.Variable, keys: tf.Tensor, ptr: number): void 
   tf.tidy(() => queue.assign(tf.gather(tf.concat([queue, keys], 0), tf.tensor1d(src, 'int32'))));
 }
 
-/** Unit rows of `x` `[N, D]`. */
+/**
+ * Unit rows of `x` `[N, D]`: `x / max(|x|, 1e-12)` (PyTorch's F.normalize), so
+ * that a zero row (an all-black crop through ReLUs and batch norm) stays zero
+ * instead of becoming NaN.
+ */
 export function l2Rows(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => tf.div(x, tf.norm(x, 'euclidean', 1, true)) as tf.Tensor2D);
+  // sqrt(max(|x|², 1e-24)): the same value, and a zero (not NaN) gradient at a zero row
+  return tf.tidy(
+    () => tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-24))) as tf.Tensor2D,
+  );
 }
 
 /** MoCo's outputs: queries `q` (first view) and unit keys `k` (second view, key network, no gradient path), `[B, P]`. */

@@ -13,8 +13,9 @@ import { nodeSpawner } from './node-spawn';
 import { parallelGradients, shardBounds } from './parallel-step';
 
 // Data-parallel gradients against one thread on the same batch. Each image
-// method runs on a conv encoder without batch norm (per-shard statistics are
-// the documented exception), MLM on a transformer without dropout.
+// method runs on a conv encoder with batch norm and its default heads (batch
+// norm too): synchronized batch norm makes them exact. MLM on a transformer
+// without dropout (dropout draws its own randomness).
 
 const B = 8;
 const SHAPE: [number, number, number] = [16, 16, 1];
@@ -47,8 +48,8 @@ interface Setup {
 }
 
 function imageSetup(name: string): Setup {
-  const options = { ...SMALL[name], ...(name === 'dino' ? {} : { headBatchNorm: false }) };
-  const encoder = convEncoder({ inputShape: SHAPE, filters: [4, 8, 8], seed: 3 });
+  const options = SMALL[name];
+  const encoder = convEncoder({ inputShape: SHAPE, filters: [4, 8, 8], seed: 3, batchNorm: true });
   const images = tf.tensor4d(randomArray(B * 16 * 16, 5, 0, 1), [B, ...SHAPE]);
   return { encoder, method: createMethod(name, options), batch: { images }, inputShape: SHAPE };
 }
@@ -128,18 +129,6 @@ describe.each(NAMES)('%s with 2 workers', (name) => {
     );
     const views = s.method.prepare(s.batch, ctx) as Tensors;
     const vars = s.method.trainableVariables();
-
-    // one thread: the loss of forward(views) and its gradients
-    let lossOne = NaN;
-    const { value, grads } = tf.variableGrads(() => {
-      const out = s.method.loss(s.method.forward(views, ctx), ctx);
-      if (out.aux) tf.dispose(out.aux);
-      return out.loss;
-    }, vars);
-    lossOne = value.dataSync()[0];
-    const one = vars.map((v) => grads[v.name].dataSync() as Float32Array);
-    tf.dispose([value, ...Object.values(grads)]);
-
     const pool = await WorkerPool.start({
       workers: 2,
       spawn: nodeSpawner(),
@@ -148,12 +137,27 @@ describe.each(NAMES)('%s with 2 workers', (name) => {
       build,
       backend: tf.getBackend(),
     });
+    const replica = pool.replica.variables;
+    const s0 = replica.map((v) => tf.clone(v));
     try {
+      // one thread: the loss of forward(views) and its gradients (forward also moves the
+      // batch-norm statistics: s0 -> s1)
+      const { value, grads } = tf.variableGrads(() => {
+        const out = s.method.loss(s.method.forward(views, ctx), ctx);
+        if (out.aux) tf.dispose(out.aux);
+        return out.loss;
+      }, vars);
+      const lossOne = value.dataSync()[0];
+      const one = vars.map((v) => grads[v.name].dataSync() as Float32Array);
+      tf.dispose([value, ...Object.values(grads)]);
+      const s1 = replica.map((v) => v.dataSync().slice() as Float32Array);
+      replica.forEach((v, i) => v.assign(s0[i]));
+
       const before = tf.memory().numTensors;
       const par = await parallelGradients(pool, s.method, views, ctx);
       if (par.aux) tf.dispose(par.aux);
       expect(tf.memory().numTensors).toBe(before);
-      expect(par.loss).toBeCloseTo(lossOne, 5);
+      expect(Math.abs(par.loss - lossOne) / Math.abs(lossOne)).toBeLessThan(1e-5);
       const two = par.grads.map((g, i) => g ?? new Float32Array(one[i].length));
       const { rel, norm } = relativeError(two, one);
       expect(norm).toBeGreaterThan(1e-4); // a real gradient, not zeros on both sides
@@ -165,8 +169,12 @@ describe.each(NAMES)('%s with 2 workers', (name) => {
           one,
         ).rel,
       ).toBeGreaterThan(0.4);
+      // the batch-norm statistics after the step: rank 0's, equal to one thread's
+      const after = replica.map((v) => v.dataSync().slice() as Float32Array);
+      expect(relativeError(after, s1).rel).toBeLessThan(1e-5);
     } finally {
       await pool.close();
+      tf.dispose(s0);
       tf.dispose(views);
       s.method.dispose();
       s.encoder.dispose();

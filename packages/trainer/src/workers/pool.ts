@@ -4,6 +4,7 @@ import { tuning } from '@ssl/backends';
 import type { AnyMethod, BuildContext } from '../methods/method';
 import { describeLayout, sharedBuffer, writeTensors, type Slot } from './layout';
 import { replicaOf, type Replica } from './replica';
+import { COLLECTIVE, collectiveFloats } from './collective';
 import {
   CTRL,
   type DoneMessage,
@@ -36,6 +37,8 @@ export interface PoolOptions {
   build: Omit<BuildContext, 'rng'>;
   backend: string;
   imports?: string[];
+  /** Batch norm over the whole global batch (default true); false: each worker's own shard. */
+  syncBatchNorm?: boolean;
 }
 
 /** Where the last step's time went outside the workers' compute (ms). */
@@ -134,7 +137,20 @@ export class WorkerPool {
     readonly replica: Replica,
     private readonly weights: SharedArrayBuffer,
     private readonly returned: SharedArrayBuffer,
+    private readonly collectiveControl?: SharedArrayBuffer,
   ) {}
+
+  private abortAll(): void {
+    for (const m of this.members) {
+      Atomics.store(m.ctrl, CTRL.abort, 1);
+      Atomics.notify(m.ctrl, CTRL.upstream);
+    }
+    if (this.collectiveControl) {
+      const c = new Int32Array(this.collectiveControl);
+      Atomics.store(c, COLLECTIVE.abort, 1);
+      Atomics.notify(c, COLLECTIVE.arrived);
+    }
+  }
 
   get size(): number {
     return this.members.length;
@@ -157,7 +173,21 @@ export class WorkerPool {
     const weights = sharedBuffer(replica.layout.elements);
     const returned = sharedBuffer(replica.returnedLayout.elements);
     const members: Member[] = [];
-    const pool = new WorkerPool(members, replica, weights, returned);
+    // synchronized batch norm: sums of [C + 1] and [2 C] floats; C is at most the longest 1-D weight
+    const longest = Math.max(
+      1,
+      ...replica.layout.slots.filter((s) => s.shape.length === 1).map((s) => s.size),
+    );
+    const capacity = 2 * longest + 1;
+    const collective =
+      o.syncBatchNorm === false
+        ? undefined
+        : {
+            data: sharedBuffer(collectiveFloats(o.workers, capacity)),
+            control: new SharedArrayBuffer(COLLECTIVE.length * 4),
+            capacity,
+          };
+    const pool = new WorkerPool(members, replica, weights, returned, collective?.control);
     try {
       for (let rank = 0; rank < o.workers; rank++) {
         const handle = await o.spawn(rank, o.workers);
@@ -192,6 +222,7 @@ export class WorkerPool {
           grads: m.grads,
           returned: rank === 0 ? returned : undefined,
           ctrl: m.ctrl.buffer as SharedArrayBuffer,
+          collective,
         };
         handle.post(init);
       }
@@ -208,11 +239,8 @@ export class WorkerPool {
 
   private fail(e: Error): void {
     this.failure ??= e;
-    for (const m of this.members) {
-      Atomics.store(m.ctrl, CTRL.abort, 1);
-      Atomics.notify(m.ctrl, CTRL.upstream);
-      m.mail.fail(this.failure);
-    }
+    this.abortAll();
+    for (const m of this.members) m.mail.fail(this.failure);
   }
 
   private async expect<T extends FromWorker['type']>(
@@ -330,10 +358,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const m of this.members) {
-      Atomics.store(m.ctrl, CTRL.abort, 1);
-      Atomics.notify(m.ctrl, CTRL.upstream);
-    }
+    this.abortAll();
     await Promise.all(this.members.map((m) => m.handle.terminate()));
   }
 }

@@ -50,6 +50,8 @@ export interface InitMessage {
   /** Rank 0 only: where it writes back the variables `forward` changed (batch-norm statistics). */
   returned?: SharedArrayBuffer;
   ctrl: SharedArrayBuffer;
+  /** Synchronized batch norm: the collective's floats and control (absent: per-worker statistics). */
+  collective?: { data: SharedArrayBuffer; control: SharedArrayBuffer; capacity: number };
 }
 
 export interface StepMessage {

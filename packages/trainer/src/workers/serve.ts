@@ -7,6 +7,8 @@ import { createMethod } from '../methods/registry';
 import type { AnyMethod, StepContext, Tensors } from '../methods/method';
 import { describeLayout, layoutOf, assignFrom, type Layout } from './layout';
 import { replicaOf, type Replica } from './replica';
+import { createCollective } from './collective';
+import { synchronizeBatchNorm } from './sync-batch-norm';
 import {
   CTRL,
   type FromWorker,
@@ -53,6 +55,10 @@ async function initialise(msg: InitMessage, load: (spec: string) => Promise<unkn
   const method = createMethod(msg.recipe.name, msg.recipe.options);
   await method.build(encoder, { ...msg.build, rng: createRng(msg.build.seed) });
   const fn = `worker ${msg.rank}`;
+  if (msg.collective) {
+    const { data, control, capacity } = msg.collective;
+    synchronizeBatchNorm(createCollective(data, control, msg.rank, msg.world, capacity));
+  }
   const replica = replicaOf(fn, encoder, method);
   const mine = describeLayout(replica.layout);
   if (mine !== msg.describe) {

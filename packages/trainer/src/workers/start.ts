@@ -17,8 +17,15 @@ export interface WorkerOptions {
   workers?: number | 'auto';
   /** Browser: starts one worker (a module Worker that calls `serveTrainerWorker()` of `@ssl/trainer/worker`). Node: default worker threads. */
   spawnWorker?: (rank: number) => WebWorkerLike | WorkerHandle;
-  /** Modules every worker imports first (paths or package names): custom layers, kernels. */
+  /** Modules every worker imports first (paths or package names): custom layers, kernels, methods. */
   workerImports?: string[];
+  /**
+   * With workers: batch norm over the whole global batch (synchronized, as
+   * PyTorch's SyncBatchNorm; default true), so that a step equals the
+   * one-thread step. False: each worker normalises its own shard (as
+   * PyTorch DDP without SyncBatchNorm; two fewer exchanges per batch-norm layer).
+   */
+  syncBatchNorm?: boolean;
 }
 
 const THREADED = ['wasm', 'cpu'];
@@ -101,5 +108,6 @@ export async function startWorkers(
     build,
     backend: tf.getBackend(),
     imports: o.workerImports,
+    syncBatchNorm: o.syncBatchNorm,
   });
 }
