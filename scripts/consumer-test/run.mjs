@@ -289,6 +289,15 @@ check('custom loop, ESM: augment + encoders + losses on wasm', () =>
   run('node', ['loop.mjs']).trim().split('\n').pop(),
 );
 
+// --- data-parallel workers from node_modules ------------------------------
+check(
+  'pretrain({ workers: 2 }), ESM: the worker script starts from node_modules, same losses as 1',
+  () => run('node', ['workers.mjs']).trim().split('\n').pop(),
+);
+check('pretrain({ workers: 2 }), CommonJS: the same', () =>
+  run('node', ['workers.cjs']).trim().split('\n').pop(),
+);
+
 // --- README snippets, run as written -------------------------------------
 /** Runs the first ```ts block under `heading` of a README; returns its output. */
 function runSnippet(readme, heading, name) {
