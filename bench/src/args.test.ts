@@ -8,7 +8,25 @@ describe('parseArgs', () => {
       profile: false,
       kernels: 'all',
       simd: 'on',
+      torch: 'on',
     });
+  });
+
+  it('reads --workers as a list of counts (wasm unless --backend says otherwise) and --torch', () => {
+    expect(parseArgs(['--workers', '1,2'])).toMatchObject({
+      workers: [1, 2],
+      backends: ['wasm'],
+      torch: 'on',
+    });
+    expect(parseArgs(['--workers', '2', '--backend', 'cpu', '--torch', 'off'])).toMatchObject({
+      workers: [2],
+      backends: ['cpu'],
+      torch: 'off',
+    });
+    expect(() => parseArgs(['--workers', '1,x'])).toThrow(
+      'bench: --workers must be a comma-separated list of integers in [1, 256], got "1,x"',
+    );
+    expect(() => parseArgs(['--workers', '0'])).toThrow(/--workers must be a comma-separated list/);
   });
 
   it('reads every option, with = or a separate value', () => {
@@ -39,6 +57,7 @@ describe('parseArgs', () => {
       profile: true,
       kernels: 'missing',
       simd: 'off',
+      torch: 'on',
     });
   });
 
