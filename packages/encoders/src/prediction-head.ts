@@ -37,7 +37,13 @@ export function predictionHead(options: PredictionHeadOptions): tfl.LayersModel 
   if (options === null || typeof options !== 'object') {
     throw new Error(`${FN}: options must be an object with inputDim, got ${String(options)}`);
   }
-  const { inputDim, hiddenDim = 512, name = 'prediction_head', seed = 0, batchNorm = true } = options;
+  const {
+    inputDim,
+    hiddenDim = 512,
+    name = 'prediction_head',
+    seed = 0,
+    batchNorm = true,
+  } = options;
   checkInt(FN, 'inputDim', inputDim);
   const outputDim = options.outputDim ?? inputDim;
   checkInt(FN, 'hiddenDim', hiddenDim);
