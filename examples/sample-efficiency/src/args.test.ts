@@ -2,11 +2,14 @@ import { parseArgs, USAGE } from './args';
 
 describe('parseArgs', () => {
   it('reads the flags, with defaults', () => {
-    expect(parseArgs([])).toEqual({ quick: false, backend: 'auto', help: false });
-    expect(parseArgs(['--quick', '--out', 'x/y', '--backend=cpu', '--seeds', '2'])).toEqual({
+    expect(parseArgs([])).toEqual({ quick: false, backend: 'auto', workers: 'auto', help: false });
+    expect(
+      parseArgs(['--quick', '--out', 'x/y', '--backend=cpu', '--seeds', '2', '--workers', '2']),
+    ).toEqual({
       quick: true,
       out: 'x/y',
       backend: 'cpu',
+      workers: 2,
       seeds: 2,
       help: false,
     });
@@ -26,5 +29,8 @@ describe('parseArgs', () => {
       "sample-efficiency: --seeds must be an integer >= 1 and <= 100, got '0'",
     );
     expect(() => parseArgs(['--backend', 'gpu'])).toThrow(/--backend must be one of auto, wasm/);
+    expect(() => parseArgs(['--workers', 'two'])).toThrow(
+      "sample-efficiency: --workers must be 'auto' or an integer in [1, 256], got 'two'",
+    );
   });
 });

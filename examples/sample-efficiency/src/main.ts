@@ -32,7 +32,14 @@ async function main(): Promise<void> {
     'npm run demo',
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
   ].join(' ');
-  await runStudy({ config, outDir, backend: args.backend, quick: args.quick, command });
+  await runStudy({
+    config,
+    outDir,
+    backend: args.backend,
+    workers: args.workers,
+    quick: args.quick,
+    command,
+  });
 }
 
 main().catch((e: Error) => {

@@ -13,6 +13,7 @@ import {
   knnAccuracy,
   linearProbe,
   pretrain,
+  resolveWorkers,
   selectLabelled,
   createMethod,
   warmupCosine,
@@ -69,6 +70,8 @@ export interface StudyOptions {
   config: StudyConfig;
   outDir: string;
   backend: string;
+  /** Threads sharing each pretraining step (`pretrain({ workers })`). Default 'auto'. */
+  workers?: number | 'auto';
   quick: boolean;
   command: string;
 }
@@ -78,6 +81,7 @@ export async function runStudy({
   config,
   outDir,
   backend: backendChoice,
+  workers: workersChoice = 'auto',
   quick,
   command,
 }: StudyOptions) {
@@ -114,9 +118,20 @@ export async function runStudy({
     rows.push(row);
     await logEvent({ event: 'result', ...row });
   };
-  await logEvent({ event: 'start', backend, quick, nPretrain, nTest: test.images.shape[0] });
+  const workers = await resolveWorkers(
+    { workers: workersChoice },
+    Math.min(...config.pretrain.map((p) => p.batchSize)),
+  );
+  await logEvent({
+    event: 'start',
+    backend,
+    workers,
+    quick,
+    nPretrain,
+    nTest: test.images.shape[0],
+  });
   progress.log(
-    `sample-efficiency study: backend ${backend}, ${nPretrain} unlabelled train images, ${test.images.shape[0]} test images, ` +
+    `sample-efficiency study: backend ${backend}, ${workers} worker${workers === 1 ? '' : 's'} (pretraining), ${nPretrain} unlabelled train images, ${test.images.shape[0]} test images, ` +
       `labels/class ${config.labelsPerClass.join(', ')}, ${config.seeds.length} seeds${quick ? ' (--quick)' : ''}`,
   );
 
@@ -251,6 +266,7 @@ export async function runStudy({
       optimizer,
       schedule: warmupCosine({ baseLr: pc.lr, warmupSteps: pc.warmupSteps }),
       seed: 1,
+      workers,
       callbacks: [
         metricsLog(path.join(outDir, `metrics-${pc.method}.jsonl`)),
         {
@@ -389,6 +405,7 @@ export async function runStudy({
     date: new Date().toISOString(),
     quick,
     backend,
+    workers,
     tfjsVersion: tf.version_core,
     data: {
       dataset:

@@ -2,6 +2,9 @@
 
 // --- pretraining, methods, optimizers, schedules, callbacks (owned by the trainer core) ---
 export { pretrain, type PretrainOptions, type PretrainResult, type StepRecord } from './pretrain';
+export { resolveWorkers, type WorkerOptions } from './workers/start';
+export type { WorkerHandle, WorkerSpawner, ExchangeStats } from './workers/pool';
+export { webWorkerHandle, type WebWorkerLike } from './workers/web-worker';
 export { type PretrainData, type ExampleDataset } from './batches';
 export type {
   Method,

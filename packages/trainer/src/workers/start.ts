@@ -9,7 +9,7 @@ export interface WorkerOptions {
   /**
    * Threads that share each step (data parallelism, exact global-batch
    * semantics: see the README of @ssl/trainer). `'auto'`: the available
-   * cores in Node (`os.availableParallelism()`), `navigator.hardwareConcurrency`
+   * cores (at most 8, and at most half the batch) in Node (`os.availableParallelism()`), `navigator.hardwareConcurrency`
    * in a cross-origin isolated page given `spawnWorker`, 1 elsewhere or on a
    * backend that already uses every core or the GPU (tensorflow, webgl,
    * webgpu). Default 1: the single-thread path.
@@ -29,6 +29,7 @@ export interface WorkerOptions {
 }
 
 const THREADED = ['wasm', 'cpu'];
+const AUTO_MAX = 8;
 const NODE_ENTRY = '@ssl/trainer/node';
 
 function isNode(): boolean {
@@ -54,7 +55,8 @@ export async function resolveWorkers(o: WorkerOptions, batchSize: number): Promi
     if (isNode()) cores = (await nodeWorkers()).availableCores();
     else if (o.spawnWorker && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated)
       cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-    return Math.max(1, Math.min(cores, Math.floor(batchSize / 2)));
+    // at most 8: each worker holds its own replica and wasm heap (a few hundred MB at batch 256)
+    return Math.max(1, Math.min(cores, AUTO_MAX, Math.floor(batchSize / 2)));
   }
   if (!Number.isInteger(asked) || asked < 1) {
     throw new Error(`pretrain: workers must be 'auto' or an integer >= 1, got ${String(asked)}`);
