@@ -16,7 +16,7 @@ import { finiteGuard, uniformLoss } from './guards/finite-guard';
 import { describeData, type RunIdentity } from './guards/resume-check';
 import { resolveWorkers, startWorkers, type WorkerOptions } from './workers/start';
 import type { ExchangeStats, WorkerPool } from './workers/pool';
-import { runParallelStep } from './workers/parallel-step';
+import { prepareParallelStep, runParallelStep, type PreparedStep } from './workers/parallel-step';
 
 /**
  * Options of {@link pretrain}. (The type parameter is unused; it is kept so
@@ -224,23 +224,63 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       let epochStep = 0;
       let cut = false; // stopped before the epoch's last step
       const batches = source.epoch(epoch, rng);
+      const fieldsAt = (s: number) => ({
+        step: s,
+        epoch,
+        totalSteps,
+        stepsPerEpoch,
+        lr: schedule ? schedule(s) : getLearningRate(optimizer),
+        rng,
+      });
+      // with workers: the next step of this epoch, prepared while the workers computed this one
+      // (the generator draws in the same order as without: prepare k, prepare k + 1, ...)
+      let ahead: PreparedStep | undefined;
       for (;;) {
         const stepStart = now();
-        const next = await batches.next();
-        if (next.done) break;
-        const lr = schedule ? schedule(step) : getLearningRate(optimizer);
-        if (schedule) setLearningRate(optimizer, lr);
-        const fields = { step, epoch, totalSteps, stepsPerEpoch, lr, rng };
         let out;
-        try {
-          if (pool) {
-            out = await runParallelStep(pool, method, optimizer, next.value, fields);
-            exchange.push({ ...pool.stats, workerTensors: pool.workerTensors() });
-          } else {
-            out = await runStep(method, optimizer, vars, next.value, fields);
+        let lr: number;
+        if (pool) {
+          const p = pool;
+          let prepared = ahead;
+          ahead = undefined;
+          if (!prepared) {
+            const next = await batches.next();
+            if (next.done) break;
+            try {
+              prepared = prepareParallelStep(p, method, next.value, fieldsAt(step));
+            } finally {
+              tf.dispose(next.value);
+            }
           }
-        } finally {
-          tf.dispose(next.value);
+          lr = schedule ? schedule(step) : getLearningRate(optimizer);
+          if (schedule) setLearningRate(optimizer, lr);
+          prepared.ctx.lr = lr;
+          const nextStep = step + 1;
+          const lookahead =
+            epochStep + 1 < stepsPerEpoch
+              ? async () => {
+                  const next = await batches.next();
+                  if (next.done) return;
+                  try {
+                    ahead = prepareParallelStep(p, method, next.value, fieldsAt(nextStep));
+                  } finally {
+                    tf.dispose(next.value);
+                  }
+                }
+              : undefined;
+          out = await runParallelStep(p, method, optimizer, prepared, lookahead);
+          exchange.push({ ...p.stats, workerTensors: p.workerTensors() });
+        } else {
+          const next = await batches.next();
+          if (next.done) break;
+          lr = schedule ? schedule(step) : getLearningRate(optimizer);
+          if (schedule) setLearningRate(optimizer, lr);
+          const fields = { step, epoch, totalSteps, stepsPerEpoch, lr, rng };
+          try {
+            out = await runStep(method, optimizer, vars, next.value, fields);
+          } finally {
+            tf.dispose(next.value);
+          }
         }
         const bad = await guard?.afterStep({ step, epoch, loss: out.loss, lr }, parts);
         if (bad) control.stop(bad);

@@ -103,21 +103,60 @@ export interface ParallelGradients {
   aux?: Tensors;
 }
 
+/** A step whose views are made and cut into shards, ready for the workers. */
+export interface PreparedStep {
+  ctx: StepContext;
+  recorded: Record<string, number | tf.Scalar>;
+  shards: Record<string, WireTensor>[];
+  examples: number;
+}
+
 /**
- * The loss of the whole batch of `views` and its gradients, computed by the
- * pool: `forward` on each worker's shard, the loss and its gradient with
- * respect to the outputs here, each worker's backward pass with that upstream
- * gradient, the gradients summed in rank order. Leaves `views` to the caller.
+ * `prepare` (all of the step's randomness, from `fields.rng`) and the shards
+ * of its views. Leaves `batch` to the caller; the views are disposed.
+ */
+export function prepareParallelStep(
+  pool: WorkerPool,
+  method: AnyMethod,
+  batch: Batch,
+  fields: Omit<StepContext, 'record'>,
+): PreparedStep {
+  const recorded: Record<string, number | tf.Scalar> = {};
+  const ctx = stepContext(fields, recorded);
+  const views = method.prepare(batch, ctx) as Tensors;
+  try {
+    const first = Object.values(batch)[0];
+    return {
+      ctx,
+      recorded,
+      shards: shardViews(method, views, pool.size),
+      examples: first ? first.shape[0] : 0,
+    };
+  } finally {
+    tf.dispose(views);
+  }
+}
+
+/**
+ * The loss of the whole batch and its gradients, computed by the pool:
+ * `forward` on each worker's shard, the loss and its gradient with respect to
+ * the outputs here, each worker's backward pass with that upstream gradient,
+ * the gradients summed in rank order. `whileWaiting` runs on this thread
+ * while the workers run `forward`.
  */
 export async function parallelGradients(
   pool: WorkerPool,
   method: AnyMethod,
-  views: Tensors,
-  ctx: StepContext,
+  prepared: Pick<PreparedStep, 'ctx' | 'shards'>,
+  whileWaiting?: () => Promise<void> | void,
 ): Promise<ParallelGradients> {
-  const shards = shardViews(method, views, pool.size);
+  const { ctx, shards } = prepared;
   const { step, epoch, totalSteps, stepsPerEpoch, lr } = ctx;
-  const outs = await pool.forward(shards, { step, epoch, totalSteps, stepsPerEpoch, lr });
+  const outs = await pool.forward(
+    shards,
+    { step, epoch, totalSteps, stepsPerEpoch, lr },
+    whileWaiting,
+  );
   const tLoss = performance.now();
 
   // the global loss and its gradient with respect to every output
@@ -165,26 +204,19 @@ export async function parallelGradients(
 
 /**
  * One data-parallel step with the same result as `runStep` on one thread
- * (up to the order of float32 sums; batch-norm statistics per shard):
- * `prepare` here, {@link parallelGradients}, one update here, `afterStep`.
+ * (up to the order of float32 sums): {@link parallelGradients} of a prepared
+ * step, one update here, `afterStep`. `whileWaiting` (e.g. preparing the next
+ * step) runs while the workers compute.
  */
 export async function runParallelStep(
   pool: WorkerPool,
   method: AnyMethod,
   optimizer: tf.Optimizer,
-  batch: Batch,
-  fields: Omit<StepContext, 'record'>,
+  prepared: PreparedStep,
+  whileWaiting?: () => Promise<void> | void,
 ): Promise<StepOutcome> {
-  const recorded: Record<string, number | tf.Scalar> = {};
-  const ctx = stepContext(fields, recorded);
-  const views = method.prepare(batch, ctx) as Tensors;
-  let result: ParallelGradients;
-  try {
-    result = await parallelGradients(pool, method, views, ctx);
-  } finally {
-    tf.dispose(views);
-  }
-  const { loss, grads, aux } = result;
+  const { ctx, recorded } = prepared;
+  const { loss, grads, aux } = await parallelGradients(pool, method, prepared, whileWaiting);
   const { variables, trainable, gradLayout } = pool.replica;
   const named: tf.NamedTensorMap = {};
   grads.forEach((g, i) => {
@@ -206,6 +238,5 @@ export async function runParallelStep(
     if (typeof v !== 'number') v.dispose();
   }
   Object.assign(metrics, method.metrics?.(ctx) ?? {});
-  const first = Object.values(batch)[0];
-  return { loss, metrics, examples: first ? first.shape[0] : 0 };
+  return { loss, metrics, examples: prepared.examples };
 }

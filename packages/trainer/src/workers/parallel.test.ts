@@ -10,7 +10,7 @@ import type { AnyMethod, Tensors } from '../methods/method';
 import { stepContext } from '../training/step';
 import { WorkerPool } from './pool';
 import { nodeSpawner } from './node-spawn';
-import { parallelGradients, shardBounds } from './parallel-step';
+import { parallelGradients, shardBounds, shardViews } from './parallel-step';
 
 // Data-parallel gradients against one thread on the same batch. Each image
 // method runs on a conv encoder with batch norm and its default heads (batch
@@ -154,7 +154,10 @@ describe.each(NAMES)('%s with 2 workers', (name) => {
       replica.forEach((v, i) => v.assign(s0[i]));
 
       const before = tf.memory().numTensors;
-      const par = await parallelGradients(pool, s.method, views, ctx);
+      const par = await parallelGradients(pool, s.method, {
+        ctx,
+        shards: shardViews(s.method, views, pool.size),
+      });
       if (par.aux) tf.dispose(par.aux);
       expect(tf.memory().numTensors).toBe(before);
       expect(Math.abs(par.loss - lossOne) / Math.abs(lossOne)).toBeLessThan(1e-5);

@@ -254,12 +254,13 @@ export class WorkerPool {
   }
 
   /**
-   * Steps 1–2: broadcasts the weights, sends each rank its views and waits
-   * for every rank's outputs.
+   * Steps 1–2: broadcasts the weights, sends each rank its views, runs
+   * `whileWaiting` (if any) and waits for every rank's outputs.
    */
   async forward(
     shards: Record<string, WireTensor>[],
     fields: StepMessage['fields'],
+    whileWaiting?: () => Promise<void> | void,
   ): Promise<RankOutputs[]> {
     if (this.failure) throw this.failure;
     const seq = ++this.seq;
@@ -272,6 +273,8 @@ export class WorkerPool {
       m.handle.post(msg, transfer);
     });
     let copyMs = performance.now() - t0;
+    // the main thread's own work (the next step's views) while the workers compute
+    await whileWaiting?.();
     const outs: RankOutputs[] = [];
     for (const m of this.members) {
       const o: OutputsMessage = await this.expect(m, 'outputs');
