@@ -108,6 +108,10 @@ if (state.isolated) {
 const params = new URLSearchParams(location.search);
 const EMBED_POINTS = Number(params.get('points') ?? 600); // held-out digits in the map
 const KNN_TEST = Number(params.get('knnTest') ?? 1000); // held-out digits kNN classifies
+// `?headBatchNorm=0`: no batch norm in the projection head. With workers each worker normalises
+// its own shard (as PyTorch DDP without SyncBatchNorm); without it, a step on W workers is
+// exactly the one-thread step (the e2e test compares the losses of 1 and 2 workers).
+const HEAD_BATCH_NORM = params.get('headBatchNorm') !== '0';
 const VIEW_PAIRS = 12;
 const SIZE = 28;
 
@@ -224,7 +228,7 @@ async function run(): Promise<void> {
   const steps = Math.max(1, Number(ui.steps.value));
   const batchSize = Math.max(8, Number(ui.batch.value));
   const encoder = convEncoder({ inputShape: [SIZE, SIZE, 1] });
-  const method = simclr({ temperature: 0.5 });
+  const method = simclr({ temperature: 0.5, headBatchNorm: HEAD_BATCH_NORM });
   const data = imagesTensor(train, train.count);
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   const plan = workersFor(ui.workersChoice.value as WorkersChoice, state.backend, state.isolated);
