@@ -19,9 +19,7 @@ export function webWorkerHandle(worker: WebWorkerLike): WorkerHandle {
       worker.addEventListener('error', (e: ErrorEvent) =>
         handler(new Error(e.message || 'the worker failed to load or threw')),
       );
-      worker.addEventListener('messageerror', () =>
-        handler(new Error('a message could not be read')),
-      );
+      worker.addEventListener('messageerror', () => handler(new Error('a message could not be read')));
     },
     terminate: () => worker.terminate(),
   };
