@@ -16,7 +16,15 @@ import { simclrAugment, createRng } from '@ssl/augment';
 import '@ssl/data/mnist-digits'; // puts the optional mnist package's digits into the bundle
 import { loadMnist } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
-import { embed, knnAccuracy, pretrain, selectLabelled, simclr, type Callback } from '@ssl/trainer';
+import {
+  embed,
+  knnAccuracy,
+  pretrain,
+  selectLabelled,
+  simclr,
+  type Callback,
+  type PretrainResult,
+} from '@ssl/trainer';
 
 import { drawEmbedding, DIGIT_COLORS, umap2d } from './embedding-map';
 import { drawLossChart } from './loss-chart';
@@ -25,6 +33,7 @@ import { configureWasm } from './wasm-setup';
 import { spawnTrainingWorker, workersFor, type WorkersChoice } from './workers';
 
 type BackendChoice = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+type ExchangeStep = NonNullable<PretrainResult['exchange']>[number];
 
 interface PageState {
   backend: string;
@@ -37,6 +46,8 @@ interface PageState {
   workersReason: string | null;
   /** images/s of the last step (the trainer's own measure). */
   imagesPerSec: number | null;
+  /** With workers: where the last step's time went outside the compute (pretrain's `exchange`). */
+  exchange: ExchangeStep | null;
   /** images/s of every step so far. */
   imagesPerSecHistory: number[];
   step: number;
@@ -56,6 +67,7 @@ const state: PageState = {
   workersReason: null,
   imagesPerSec: null,
   imagesPerSecHistory: [],
+  exchange: null,
   step: 0,
   losses: [],
   embeddingDraws: 0,
@@ -215,6 +227,7 @@ async function run(): Promise<void> {
     knnAccuracy: null,
     imagesPerSec: null,
     imagesPerSecHistory: [],
+    exchange: null,
     running: true,
   });
   stopRequested = false;
@@ -265,7 +278,7 @@ async function run(): Promise<void> {
   };
 
   try {
-    await pretrain({
+    const result = await pretrain({
       method,
       encoder,
       data,
@@ -276,6 +289,7 @@ async function run(): Promise<void> {
       spawnWorker: spawnTrainingWorker,
       callbacks: [live],
     });
+    state.exchange = result.exchange?.at(-1) ?? null;
     ui.status.textContent = 'Evaluating: kNN with 10 labels per class…';
     state.knnAccuracy = await evaluateKnn(encoder);
     ui.knn.textContent = `${(100 * state.knnAccuracy).toFixed(1)}%`;
