@@ -22,13 +22,16 @@ interface PageState {
   step: number;
   losses: number[];
   numTensors: number[];
+  workerTensors: number[][];
   running: boolean;
   knnAccuracy: number | null;
 }
 
 const session = useBrowserPage();
 
-async function train(workers: '1' | '2'): Promise<PageState & { shown: string; ms: number }> {
+async function train(
+  workers: '1' | '2' | 'auto',
+): Promise<PageState & { shown: string; ms: number }> {
   const { page } = session;
   // no batch norm in the head: per-worker statistics would make 2 workers differ from 1
   await page.goto(`${ORIGIN}/?points=100&knnTest=200&headBatchNorm=0`);
@@ -67,9 +70,11 @@ test('the isolated page trains on 2 WASM workers with the losses of 1 worker', a
 
   const one = await train('1');
   const two = await train('2');
+  const auto = await train('auto');
   for (const [w, r] of [
-    [1, one],
-    [2, two],
+    ['1', one],
+    ['2', two],
+    [`auto = ${auto.workers}`, auto],
   ] as const) {
     console.log(
       `e2e wasm, ${w} worker(s): median ${median(r.imagesPerSecHistory).toFixed(1)} images/s ` +
@@ -85,21 +90,33 @@ test('the isolated page trains on 2 WASM workers with the losses of 1 worker', a
   expect(two.workersReason).toBeNull();
   expect(one.shown).toContain('wasm, 1 worker');
   expect(two.shown).toContain('wasm, 2 workers');
-  expect(await session.page.textContent('#workers')).toBe('2');
+  // 'auto': navigator.hardwareConcurrency, at most half the batch (a shard has 2 examples or more)
+  const cores = await session.page.evaluate(() => navigator.hardwareConcurrency);
+  expect(auto.workers).toBe(Math.max(1, Math.min(cores, Math.floor(BATCH / 2))));
+  expect(await session.page.textContent('#workers')).toBe(String(auto.workers));
 
   expect(one.step).toBe(STEPS);
   expect(two.step).toBe(STEPS);
   expect(two.losses.every(Number.isFinite)).toBe(true);
   // same seed, same global batches: the same losses up to float32 summation order; after a few
   // steps a wrong gradient (e.g. a shard's gradient not summed, or off by 1/W) would differ
-  two.losses.forEach((l, i) => {
-    expect(Math.abs(l - one.losses[i])).toBeLessThanOrEqual(RTOL * Math.abs(one.losses[i]));
-  });
+  for (const r of [two, auto]) {
+    expect(r.losses).toHaveLength(STEPS);
+    r.losses.forEach((l, i) => {
+      expect(Math.abs(l - one.losses[i])).toBeLessThanOrEqual(RTOL * Math.abs(one.losses[i]));
+    });
+  }
   // it learned: the last loss is below the first (the same holds for 1 worker, as they agree)
   expect(two.losses[STEPS - 1]).toBeLessThan(two.losses[0]);
   // the main thread's memory stays flat while training with workers
   const tail = two.numTensors.slice(2);
   expect(Math.max(...tail) - Math.min(...tail)).toBe(0);
+  // and so does each worker's (its tensor count after every step)
+  expect(two.workerTensors).toHaveLength(STEPS);
+  for (let w = 0; w < 2; w++) {
+    const counts = two.workerTensors.map((c) => c[w]);
+    expect(new Set(counts).size).toBe(1);
+  }
   expect(two.knnAccuracy).toBeGreaterThan(0);
   expect(session.consoleErrors).toEqual([]);
 });

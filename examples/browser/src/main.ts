@@ -48,6 +48,8 @@ interface PageState {
   imagesPerSec: number | null;
   /** With workers: where the last step's time went outside the compute (pretrain's `exchange`). */
   exchange: ExchangeStep | null;
+  /** With workers: each worker's `tf.memory().numTensors` after each step. */
+  workerTensors: number[][];
   /** images/s of every step so far. */
   imagesPerSecHistory: number[];
   step: number;
@@ -68,6 +70,7 @@ const state: PageState = {
   imagesPerSec: null,
   imagesPerSecHistory: [],
   exchange: null,
+  workerTensors: [],
   step: 0,
   losses: [],
   embeddingDraws: 0,
@@ -228,6 +231,7 @@ async function run(): Promise<void> {
     imagesPerSec: null,
     imagesPerSecHistory: [],
     exchange: null,
+    workerTensors: [],
     running: true,
   });
   stopRequested = false;
@@ -290,6 +294,7 @@ async function run(): Promise<void> {
       callbacks: [live],
     });
     state.exchange = result.exchange?.at(-1) ?? null;
+    state.workerTensors = result.exchange?.map((e) => e.workerTensors) ?? [];
     ui.status.textContent = 'Evaluating: kNN with 10 labels per class…';
     state.knnAccuracy = await evaluateKnn(encoder);
     ui.knn.textContent = `${(100 * state.knnAccuracy).toFixed(1)}%`;
