@@ -83,6 +83,12 @@ test('the isolated page trains on 2 WASM workers with the losses of 1 worker', a
     );
   }
 
+  const rel = (r: PageState) =>
+    Math.max(...r.losses.map((l, i) => Math.abs(l - one.losses[i]) / Math.abs(one.losses[i])));
+  console.log(
+    `e2e wasm: largest relative loss difference to 1 worker: 2 workers ${rel(two).toExponential(2)}, auto ${rel(auto).toExponential(2)}`,
+  );
+
   expect(one.backend).toBe('wasm');
   expect(two.backend).toBe('wasm');
   expect(one.workers).toBe(1);
