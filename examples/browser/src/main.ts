@@ -2,35 +2,56 @@
  * Pretrains a small conv encoder with SimCLR on MNIST in the browser, on WebGPU (WebGL, WASM or
  * CPU as the fallback), using only the public APIs of the @ssl packages, and shows live: the loss,
  * images/s, augmented view pairs, a UMAP of held-out digits and, at the end, kNN accuracy with
- * 10 labels per class. `window.__ssl` exposes the page state to the end-to-end test.
+ * 10 labels per class. On WASM in a cross-origin isolated page, several Web Workers share each
+ * step (`pretrain({ workers })`, src/ssl-worker.ts). `window.__ssl` exposes the page state to the
+ * end-to-end test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 // The backend packages are bundled with the page; @ssl/backends selects one when Start is
 // pressed (the `@ssl/backends/webgl` style entries would select one at import time instead).
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { useBackend } from '@ssl/backends';
 import { simclrAugment, createRng } from '@ssl/augment';
 import '@ssl/data/mnist-digits'; // puts the optional mnist package's digits into the bundle
 import { loadMnist } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
-import { embed, knnAccuracy, pretrain, selectLabelled, simclr, type Callback } from '@ssl/trainer';
+import {
+  embed,
+  knnAccuracy,
+  pretrain,
+  selectLabelled,
+  simclr,
+  type Callback,
+  type PretrainResult,
+} from '@ssl/trainer';
 
 import { drawEmbedding, DIGIT_COLORS, umap2d } from './embedding-map';
 import { drawLossChart } from './loss-chart';
 import { drawViewPairs } from './view-grid';
+import { configureWasm } from './wasm-setup';
+import { spawnTrainingWorker, workersFor, type WorkersChoice } from './workers';
 
 type BackendChoice = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+type ExchangeStep = NonNullable<PretrainResult['exchange']>[number];
 
 interface PageState {
   backend: string;
   fallbackReason: string | null;
+  /** `crossOriginIsolated`: SharedArrayBuffer, and so training workers, are available. */
+  isolated: boolean;
+  /** Threads that share each step (pretrain's own count; 1 = the main thread alone). */
+  workers: number;
+  /** Why the run has one worker where more were asked for (null otherwise). */
+  workersReason: string | null;
   /** images/s of the last step (the trainer's own measure). */
   imagesPerSec: number | null;
+  /** With workers: where the last step's time went outside the compute (pretrain's `exchange`). */
+  exchange: ExchangeStep | null;
+  /** With workers: each worker's `tf.memory().numTensors` after each step. */
+  workerTensors: number[][];
+  /** images/s of every step so far. */
+  imagesPerSecHistory: number[];
   step: number;
   losses: number[];
   embeddingDraws: number;
@@ -43,7 +64,13 @@ interface PageState {
 const state: PageState = {
   backend: 'none',
   fallbackReason: null,
+  isolated: globalThis.crossOriginIsolated === true,
+  workers: 1,
+  workersReason: null,
   imagesPerSec: null,
+  imagesPerSecHistory: [],
+  exchange: null,
+  workerTensors: [],
   step: 0,
   losses: [],
   embeddingDraws: 0,
@@ -57,12 +84,15 @@ const state: PageState = {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
   backendChoice: $<HTMLSelectElement>('backend-choice'),
+  workersChoice: $<HTMLSelectElement>('workers-choice'),
+  workersNote: $('workers-note'),
   steps: $<HTMLInputElement>('steps'),
   batch: $<HTMLInputElement>('batch'),
   start: $<HTMLButtonElement>('start'),
   pause: $<HTMLButtonElement>('pause'),
   stop: $<HTMLButtonElement>('stop'),
   backend: $('backend'),
+  workers: $('workers'),
   step: $('step'),
   loss: $('loss'),
   ips: $('ips'),
@@ -76,16 +106,27 @@ const ui = {
 };
 
 // A bundler serves the .wasm binaries from its own URLs: tell tfjs-backend-wasm where they are.
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-});
+configureWasm();
+
+// Workers need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP/COEP: vite.config.ts).
+if (state.isolated) {
+  ui.workersChoice.value = 'auto';
+  ui.workersNote.textContent = `Cross-origin isolated: WASM trains on up to ${navigator.hardwareConcurrency} workers.`;
+} else {
+  ui.workersChoice.value = '1';
+  ui.workersChoice.disabled = true;
+  ui.workersNote.textContent =
+    'One worker: the page is not cross-origin isolated (it needs the COOP/COEP headers of vite.config.ts), so it has no SharedArrayBuffer.';
+}
 
 // `?points=100&knnTest=200` shrink the map and the kNN evaluation (the e2e test on SwiftShader).
 const params = new URLSearchParams(location.search);
 const EMBED_POINTS = Number(params.get('points') ?? 600); // held-out digits in the map
 const KNN_TEST = Number(params.get('knnTest') ?? 1000); // held-out digits kNN classifies
+// `?headBatchNorm=0`: no batch norm in the projection head. With workers each worker normalises
+// its own shard (as PyTorch DDP without SyncBatchNorm); without it, a step on W workers is
+// exactly the one-thread step (the e2e test compares the losses of 1 and 2 workers).
+const HEAD_BATCH_NORM = params.get('headBatchNorm') !== '0';
 const VIEW_PAIRS = 12;
 const SIZE = 28;
 
@@ -182,35 +223,50 @@ let stopRequested = false;
 async function run(): Promise<void> {
   Object.assign(state, {
     step: 0,
+    workers: 1,
+    workersReason: null,
     losses: [],
     numTensors: [],
     knnAccuracy: null,
     imagesPerSec: null,
+    imagesPerSecHistory: [],
+    exchange: null,
+    workerTensors: [],
     running: true,
   });
   stopRequested = false;
   ui.start.disabled = true;
   ui.pause.disabled = false;
   ui.stop.disabled = false;
+  ui.workers.textContent = '–';
   ui.status.textContent = '';
   await selectBackend(ui.backendChoice.value as BackendChoice);
 
   const steps = Math.max(1, Number(ui.steps.value));
   const batchSize = Math.max(8, Number(ui.batch.value));
   const encoder = convEncoder({ inputShape: [SIZE, SIZE, 1] });
-  const method = simclr({ temperature: 0.5 });
+  const method = simclr({ temperature: 0.5, headBatchNorm: HEAD_BATCH_NORM });
   const data = imagesTensor(train, train.count);
   const stepsPerEpoch = Math.floor(train.count / batchSize);
+  const plan = workersFor(ui.workersChoice.value as WorkersChoice, state.backend, state.isolated);
+  state.workersReason = plan.reason;
   await showViews(0);
   await showEmbedding(encoder);
 
   const live: Callback = {
+    onTrainBegin(info) {
+      state.workers = info.workers ?? 1;
+      const why = plan.reason ? ` (${plan.reason})` : '';
+      ui.backend.textContent = `${ui.backend.textContent}, ${state.workers} worker${state.workers === 1 ? '' : 's'}${why}`;
+      ui.workers.textContent = String(state.workers);
+    },
     async onStepEnd(logs, control) {
       state.step = logs.step + 1;
       state.losses.push(logs.loss);
       ui.step.textContent = `${state.step} / ${steps}`;
       ui.loss.textContent = logs.loss.toFixed(4);
       state.imagesPerSec = logs.imagesPerSec;
+      state.imagesPerSecHistory.push(logs.imagesPerSec);
       ui.ips.textContent = logs.imagesPerSec.toFixed(1);
       drawLossChart(ui.lossChart, state.losses);
       if (state.step % 10 === 0) await showViews(state.step);
@@ -226,15 +282,19 @@ async function run(): Promise<void> {
   };
 
   try {
-    await pretrain({
+    const result = await pretrain({
       method,
       encoder,
       data,
       epochs: Math.ceil(steps / stepsPerEpoch),
       batchSize,
       seed: 0,
+      workers: plan.workers,
+      spawnWorker: spawnTrainingWorker,
       callbacks: [live],
     });
+    state.exchange = result.exchange?.at(-1) ?? null;
+    state.workerTensors = result.exchange?.map((e) => e.workerTensors) ?? [];
     ui.status.textContent = 'Evaluating: kNN with 10 labels per class…';
     state.knnAccuracy = await evaluateKnn(encoder);
     ui.knn.textContent = `${(100 * state.knnAccuracy).toFixed(1)}%`;

@@ -3,7 +3,9 @@ import type { WorkerHandle } from './pool';
 /** What the pool uses of a browser `Worker`. */
 export interface WebWorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (e: never) => void): void;
+  // one overload per event (a DOM `Worker` is assignable to these; `(e: never) => void` was not)
+  addEventListener(type: 'message' | 'messageerror', listener: (e: MessageEvent) => void): void;
+  addEventListener(type: 'error', listener: (e: ErrorEvent) => void): void;
   terminate(): void;
 }
 
