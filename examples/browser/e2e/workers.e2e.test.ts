@@ -3,7 +3,7 @@
  * and trains on WASM with Web Workers (`pretrain({ workers, spawnWorker })`, src/ssl-worker.ts).
  * The same seeded steps run with 1 worker (the main thread alone) and with 2; the losses must
  * agree to float tolerance (a step with W workers computes the global batch's loss, and the
- * conv encoder has no batch norm), the status line must show the worker count, and memory
+ * head's batch norm is synchronized across the workers), the status line must show the worker count, and memory
  * must stay flat. Prints images/s with 1 and 2 workers.
  */
 import { ORIGIN, useBrowserPage } from './harness';
@@ -33,8 +33,8 @@ async function train(
   workers: '1' | '2' | 'auto',
 ): Promise<PageState & { shown: string; ms: number }> {
   const { page } = session;
-  // no batch norm in the head: per-worker statistics would make 2 workers differ from 1
-  await page.goto(`${ORIGIN}/?points=100&knnTest=200&headBatchNorm=0`);
+  // the default head (batch norm, synchronized across the workers)
+  await page.goto(`${ORIGIN}/?points=100&knnTest=200`);
   await page.waitForSelector('#start:not([disabled])');
   await page.selectOption('#backend-choice', 'wasm');
   await page.selectOption('#workers-choice', workers);

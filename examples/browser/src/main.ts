@@ -123,9 +123,8 @@ if (state.isolated) {
 const params = new URLSearchParams(location.search);
 const EMBED_POINTS = Number(params.get('points') ?? 600); // held-out digits in the map
 const KNN_TEST = Number(params.get('knnTest') ?? 1000); // held-out digits kNN classifies
-// `?headBatchNorm=0`: no batch norm in the projection head. With workers each worker normalises
-// its own shard (as PyTorch DDP without SyncBatchNorm); without it, a step on W workers is
-// exactly the one-thread step (the e2e test compares the losses of 1 and 2 workers).
+// `?headBatchNorm=0`: no batch norm in the projection head. With it (the default) the workers
+// synchronize the head's batch norm, so a step on W workers is the one-thread step either way.
 const HEAD_BATCH_NORM = params.get('headBatchNorm') !== '0';
 const VIEW_PAIRS = 12;
 const SIZE = 28;

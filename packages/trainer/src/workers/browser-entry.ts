@@ -11,7 +11,13 @@ export interface WorkerScope {
  * Serves `pretrain({ workers })` from inside a Web Worker. Call it once in the
  * worker module, after importing the backend entry the page uses (e.g.
  * `@ssl/backends/wasm`, with `setWasmPaths` if the page sets it), and any
- * module that registers custom layers.
+ * module that registers custom layers or methods: in a bundled worker import
+ * them statically here (`workerImports` specifiers cannot be resolved there).
+ * In a cross-origin isolated page set
+ * `tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)` before the backend
+ * starts (in the page and the worker): otherwise tfjs-backend-wasm picks its
+ * threaded build, which starts threads of its own in every worker and has no
+ * room for the SIMD training kernels of @ssl/backends.
  *
  * @example
  * ```ts
