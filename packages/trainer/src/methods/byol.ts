@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defineMethod } from './define-method';
-import { methodPredictor, methodProjector } from './heads';
+import { predictorOf, projectorOf } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { forward, representationDim, trainableVariables } from './model-state';
+import { forward, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
 import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
@@ -57,36 +57,16 @@ type ByolParts = {
  */
 export function byol(opts: ByolOptions = {}): Method<TwoViews, ByolOutputs> {
   const fn = 'byol';
-  const {
-    momentum = 0.996,
-    projectionDim = 128,
-    hiddenDim = 512,
-    predictorHiddenDim = 512,
-    augment,
-  } = opts;
+  const { momentum = 0.996, predictorHiddenDim = 512, augment } = opts;
   checkMomentum(fn, momentum);
   const tau = (step: number, totalSteps: number) => byolMomentum(momentum, step + 1, totalSteps);
   return defineMethod<ByolParts, TwoViews, ByolOutputs>({
     name: 'byol',
     options: opts,
     async build(enc, ctx) {
-      const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(
-        fn,
-        inputDim,
-        projectionDim,
-        hiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
-      const predictor = methodPredictor(
-        fn,
-        projectionDim,
-        predictorHiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
+      const projector = projectorOf(fn, enc, opts, ctx.seed);
+      const predictor = predictorOf(fn, opts, predictorHiddenDim, ctx.seed);
       const models = {
         projector,
         predictor,

@@ -1,6 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { predictionHead, projectionHead } from '@ssl/encoders';
-import { headSeed } from './model-state';
+import { headSeed, representationDim } from './model-state';
+import type { ProjectorOptions } from './options';
 
 /**
  * The projection head of the image method `name`: `projectionHead` from
@@ -45,4 +46,30 @@ export function methodPredictor(
     name: `${name}_predictor`,
     seed: headSeed(seed, 1),
   });
+}
+
+/**
+ * The projection head of method `name` for `encoder` with the method's
+ * projector options (`projectionDim` 128, `hiddenDim` 512, `headBatchNorm` true by default).
+ */
+export function projectorOf(
+  name: string,
+  encoder: LayersModel,
+  opts: ProjectorOptions,
+  seed: number,
+): LayersModel {
+  const { projectionDim = 128, hiddenDim = 512, headBatchNorm = true } = opts;
+  const inputDim = representationDim(name, encoder);
+  return methodProjector(name, inputDim, projectionDim, hiddenDim, seed, headBatchNorm);
+}
+
+/** The prediction head of method `name` (BYOL, SimSiam) with the method's options. */
+export function predictorOf(
+  name: string,
+  opts: ProjectorOptions,
+  predictorHiddenDim: number,
+  seed: number,
+): LayersModel {
+  const { projectionDim = 128, headBatchNorm = true } = opts;
+  return methodPredictor(name, projectionDim, predictorHiddenDim, seed, headBatchNorm);
 }

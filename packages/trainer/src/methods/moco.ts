@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { infoNCELoss } from '@ssl/losses';
 import { defineMethod } from './define-method';
-import { methodProjector } from './heads';
+import { projectorOf } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { forward, headSeed, representationDim, trainableVariables } from './model-state';
+import { forward, headSeed, trainableVariables } from './model-state';
 import { checkMomentum, cloneModel, emaUpdate } from './momentum-model';
 import type { TwoViews } from './projector-method';
 import { twoViews, type ViewMaker, twoViewsOf } from './views';
@@ -83,7 +83,6 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
     momentum = 0.99,
     temperature = 0.2,
     projectionDim = 128,
-    hiddenDim = 512,
     augment,
   } = opts;
   if (askedQueue !== undefined && (!Number.isInteger(askedQueue) || askedQueue < 1)) {
@@ -102,16 +101,8 @@ export function moco(opts: MocoOptions = {}): Method<TwoViews, MocoOutputs, Moco
       if (ctx.batchSize > queueSize) {
         throw new Error(`moco: queueSize (${queueSize}) must be >= batchSize (${ctx.batchSize})`);
       }
-      const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(
-        fn,
-        inputDim,
-        projectionDim,
-        hiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
+      const projector = projectorOf(fn, enc, opts, ctx.seed);
       const models = {
         projector,
         key_encoder: await cloneModel(enc),

@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { nnclrLoss } from '@ssl/losses';
 import { defineMethod } from './define-method';
-import { methodProjector } from './heads';
+import { projectorOf } from './heads';
 import type { Method } from './method';
 import { PROJECTOR_OPTIONS, type MethodEntry } from './method-entry';
 import type { ProjectorOptions } from './options';
-import { headSeed, representationDim, trainableVariables } from './model-state';
+import { headSeed, trainableVariables } from './model-state';
 import { enqueue, l2Rows } from './moco';
 import { projectTwoViews, type TwoProjections, type TwoViews } from './projector-method';
 import { twoViews, type ViewMaker, twoViewsOf } from './views';
@@ -48,7 +48,7 @@ type NnclrParts = {
  */
 export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections, NnclrAux> {
   const fn = 'nnclr';
-  const { temperature = 0.1, projectionDim = 128, hiddenDim = 512, augment } = opts;
+  const { temperature = 0.1, projectionDim = 128, augment } = opts;
   const asked = opts.queueSize;
   if (asked !== undefined && (!Number.isInteger(asked) || asked < 1)) {
     throw new Error(`${fn}: queueSize must be an integer >= 1, got ${asked}`);
@@ -65,16 +65,8 @@ export function nnclr(opts: NnclrOptions = {}): Method<TwoViews, TwoProjections,
       if (ctx.batchSize > queueSize) {
         throw new Error(`${fn}: queueSize (${queueSize}) must be >= batchSize (${ctx.batchSize})`);
       }
-      const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(
-        fn,
-        inputDim,
-        projectionDim,
-        hiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
+      const projector = projectorOf(fn, enc, opts, ctx.seed);
       const support = tf.tidy(() => {
         const r = tf.randomNormal(
           [queueSize, projectionDim],

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defineMethod } from './define-method';
-import { methodProjector } from './heads';
+import { projectorOf } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
 import { forward, representationDim, trainableVariables } from './model-state';
@@ -24,7 +24,7 @@ export function projectorMethod(
   opts: ProjectorOptions,
   loss: (z1: tf.Tensor2D, z2: tf.Tensor2D) => tf.Scalar,
 ): Method<TwoViews, TwoProjections> {
-  const { projectionDim = 128, hiddenDim = 512, augment } = opts;
+  const { augment } = opts;
   return defineMethod<
     { models: { projector: LayersModel }; views: ViewMaker },
     TwoViews,
@@ -34,16 +34,9 @@ export function projectorMethod(
     fn,
     options: opts,
     build(enc, ctx) {
-      const inputDim = representationDim(fn, enc);
+      representationDim(fn, enc); // checks the encoder, naming the factory
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(
-        name,
-        inputDim,
-        projectionDim,
-        hiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
+      const projector = projectorOf(name, enc, opts, ctx.seed);
       return { models: { projector }, views };
     },
     trainableVariables: (p) => trainableVariables(p.encoder, p.models.projector),

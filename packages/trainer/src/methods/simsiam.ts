@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { defineMethod } from './define-method';
-import { methodPredictor, methodProjector } from './heads';
+import { predictorOf, projectorOf } from './heads';
 import type { Method } from './method';
 import type { ProjectorOptions } from './options';
-import { forward, representationDim, trainableVariables } from './model-state';
+import { forward, trainableVariables } from './model-state';
 import type { TwoViews } from './projector-method';
 import { symmetricNegativeCosine } from './symmetric-negative-cosine';
 import { twoViews, type ViewMaker, twoViewsOf } from './views';
@@ -35,7 +35,7 @@ export type SimsiamOutputs = { z1: tf.Tensor2D; z2: tf.Tensor2D; p1: tf.Tensor2D
  */
 export function simsiam(opts: SimsiamOptions = {}): Method<TwoViews, SimsiamOutputs> {
   const fn = 'simsiam';
-  const { projectionDim = 128, hiddenDim = 512, augment } = opts;
+  const { projectionDim = 128, augment } = opts;
   const predictorHiddenDim = opts.predictorHiddenDim ?? Math.max(1, Math.floor(projectionDim / 4));
   return defineMethod<
     { models: { projector: LayersModel; predictor: LayersModel }; views: ViewMaker },
@@ -45,23 +45,9 @@ export function simsiam(opts: SimsiamOptions = {}): Method<TwoViews, SimsiamOutp
     name: 'simsiam',
     options: opts,
     build(enc, ctx) {
-      const inputDim = representationDim(fn, enc);
       const views = twoViews(fn, augment, ctx.inputShape);
-      const projector = methodProjector(
-        fn,
-        inputDim,
-        projectionDim,
-        hiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
-      const predictor = methodPredictor(
-        fn,
-        projectionDim,
-        predictorHiddenDim,
-        ctx.seed,
-        opts.headBatchNorm ?? true,
-      );
+      const projector = projectorOf(fn, enc, opts, ctx.seed);
+      const predictor = predictorOf(fn, opts, predictorHiddenDim, ctx.seed);
       return { models: { projector, predictor }, views };
     },
     trainableVariables: (p) =>
