@@ -38,6 +38,6 @@ export const PROJECTOR_OPTIONS: readonly OptionSpec[] = [
     name: 'headBatchNorm',
     type: 'boolean',
     default: true,
-    doc: 'batch norm in the heads (per worker with --workers)',
+    doc: 'batch norm in the projection (and prediction) heads',
   },
 ];

@@ -18,8 +18,8 @@ export interface ProjectorOptions extends ViewOptions {
   hiddenDim?: number;
   /**
    * Batch norm in the projection (and prediction) heads. Default true (the
-   * papers' heads). With `pretrain({ workers })` each worker normalises its
-   * own shard; false makes a data-parallel step exactly the one-thread step.
+   * papers' heads; with `pretrain({ workers })` synchronized across the
+   * workers unless `syncBatchNorm: false`).
    */
   headBatchNorm?: boolean;
 }
