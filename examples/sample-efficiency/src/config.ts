@@ -1,3 +1,5 @@
+import type { SimclrAugmentOptions } from '@ssl/augment';
+
 import type { ScratchBnConfig } from './baselines';
 import type { DistillConfig } from './distill-stage';
 
@@ -15,6 +17,8 @@ export interface PretrainConfig {
   warmupSteps: number;
   /** NT-Xent temperature (SimCLR only). */
   temperature?: number;
+  /** Projection head: output and hidden widths (the method's defaults, 128 and 512, when absent). */
+  head?: { projectionDim: number; hiddenDim: number };
   /** Fine-tune this method's encoder too (costly; always done for the first method). */
   fineTune: boolean;
 }
@@ -33,6 +37,11 @@ export interface StudyConfig {
   pretrainLimit?: number;
   /** Score on the first `testLimit` test images (all 2,004 when absent). */
   testLimit?: number;
+  /**
+   * Augmentations of pretraining, fine-tuning and the baselines: options of
+   * `simclrAugment` over its `'digits'` preset (the preset alone when absent).
+   */
+  augment?: Omit<SimclrAugmentOptions, 'preset'>;
   /** Conv encoder: filters of its three convolutions and batch norm. */
   encoder: { filters: [number, number, number]; batchNorm: boolean };
   /** The pretraining runs, in order; the first is the main one (saved as results/encoder). */
