@@ -476,7 +476,7 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
   stages.push({ name: 'CNN from scratch', cost: trainCost });
   if (config.scratchBn) {
     const t = config.scratchBn.train;
-    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 80, 0);
+    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 140, 0);
     stages.push({
       name: 'CNN + batch norm from scratch',
       cost: (cost * draws) / config.labelsPerClass.length,
