@@ -125,7 +125,7 @@ export const FULL: StudyConfig = {
   },
   distill: {
     teacher: perLabels([60, 120, 160], [10, 32, 64], { probeSteps: 200, probeLr: 0.01, lr: 1e-3 }),
-    // one pass (2 before) to fit the budget: ≈ 30 s per draw on one core; on the
+    // one pass (2 before) to fit the budget: ≈ 20–30 s per draw on one core; on the
     // 15-epoch encoder one pass matched its teacher (88.0 vs 88.0, README)
     epochs: 1,
     batchSize: 128,
