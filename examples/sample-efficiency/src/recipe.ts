@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       args: a,
       seconds: Math.round((Date.now() - t0) / 1000),
       scratchBn: rows.map((x) => +(100 * x.accuracy).toFixed(1)),
+      cpuSeconds: cpuSeconds(),
       load: (await import('node:os')).loadavg()[0],
     };
     console.log(JSON.stringify(line));
@@ -215,10 +216,17 @@ async function main(): Promise<void> {
       Object.entries(out).map(([k, v]) => [k, v.map((x) => +(100 * x).toFixed(1))]),
     ),
     distillSeconds: rows.filter((x) => x.method === 'x-distill').map((x) => Math.round(x.seconds)),
+    cpuSeconds: cpuSeconds(),
     load: (await import('node:os')).loadavg()[0],
   };
   console.log(JSON.stringify(line));
   await appendFile(String(a.out), JSON.stringify(line) + '\n');
+}
+
+/** User + system CPU seconds of the whole process: the cost that a shared machine does not inflate. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return Math.round((u.user + u.system) / 1e6);
 }
 
 main().catch((e: Error) => {

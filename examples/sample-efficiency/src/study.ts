@@ -135,7 +135,7 @@ export async function runStudy({
       `labels/class ${config.labelsPerClass.join(', ')}, ${config.seeds.length} seeds${quick ? ' (--quick)' : ''}`,
   );
 
-  const augmentOp = simclrAugment({ preset: 'digits' });
+  const augmentOp = simclrAugment({ preset: 'digits', ...config.augment });
   const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
   const subset = (x: tf.Tensor, idx: number[]) =>
     tf.tidy(() => tf.gather(x, tf.tensor1d(idx, 'int32')));
@@ -249,10 +249,11 @@ export async function runStudy({
   for (const [m, pc] of config.pretrain.entries()) {
     progress.begin(`pretrain ${pc.method}`);
     const encoder = newEncoder(0);
-    // any registered method; the study adds only its augmentation (and SimCLR's temperature)
+    // any registered method; the study adds its augmentation, SimCLR's temperature and the head size
     const method = createMethod(pc.method, {
       augment: augmentOp,
       ...(pc.temperature !== undefined ? { temperature: pc.temperature } : {}),
+      ...pc.head,
     });
     const optimizer = tf.train.adam(pc.lr);
     let lastLoss = NaN;
@@ -492,7 +493,7 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
   stages.push({ name: 'CNN from scratch', cost: trainCost });
   if (config.scratchBn) {
     const t = config.scratchBn.train;
-    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 80, 0);
+    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 140, 0);
     stages.push({
       name: 'CNN + batch norm from scratch',
       cost: (cost * draws) / config.labelsPerClass.length,
