@@ -23,8 +23,9 @@ import { metricsLog, saveModel, writeFileAtomic } from '@ssl/trainer/node';
 
 import type { StudyConfig, PretrainConfig } from './config';
 import { renderChartSvg } from './chart';
-import { runScratchBn, SCRATCH_BN_NAME } from './baselines';
+import { SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
+import { runBaselinesInThread } from './baseline-runner';
 import { marginLines, marginsOverBaselines } from './margin';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
@@ -228,22 +229,15 @@ export async function runStudy({
     }
   };
 
-  // --- 2. the same CNN from scratch on the labels only --------------------------
-  progress.begin('CNN from scratch');
-  await trainOnLabels('scratch', (seed) => newEncoder(1000 + seed), true, 'random');
-  if (config.scratchBn) {
-    progress.begin('CNN + batch norm from scratch');
-    await runScratchBn({
-      config: config.scratchBn,
-      draws,
-      trainImages,
-      trainLabels: trainLabelsT,
-      test,
-      augment,
-      record,
-      onDraw: (f, detail) => progress.update(f, detail),
-    });
-  }
+  // --- 2. the from-scratch baselines: the same CNN, and the CNN with batch norm, on the labels only.
+  // They need nothing from pretraining, so they run in a thread of their own (baseline-thread.ts),
+  // on the core the single-thread stages below leave idle; same code and seeds as here.
+  const baselines = runBaselinesInThread(
+    { backend, config, draws: draws.map((d) => ({ lpc: d.lpc, seed: d.seed, idx: d.idx })) },
+    record,
+    (stage, _done, detail) => progress.log(`${stage} (baseline thread) ${detail}`),
+  );
+  baselines.catch(() => undefined); // awaited below; a failure is reported there
 
   // --- 3. pretraining and evaluation of each method -----------------------------
   for (const [m, pc] of config.pretrain.entries()) {
@@ -394,8 +388,15 @@ export async function runStudy({
     encoder.dispose();
   }
 
+  progress.begin('from-scratch baselines (thread)');
+  await baselines;
+
   // --- 4. outputs --------------------------------------------------------------
   progress.begin('write results');
+  // the baselines first, as they were computed before the thread ran them (stable sort)
+  const BASELINES = ['raw-knn', 'raw-logreg', 'scratch', 'scratch-bn'];
+  const rank = (m: string) => (BASELINES.includes(m) ? BASELINES.indexOf(m) : BASELINES.length);
+  rows.sort((a, b) => rank(a.method) - rank(b.method));
   const summary = summarize(rows, METHOD_NAMES);
   const table = markdownTable(summary);
   const totalSeconds = (Date.now() - t0) / 1000;
@@ -490,15 +491,6 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
     }, 0) *
       (draws / config.labelsPerClass.length) +
     draws * 3;
-  stages.push({ name: 'CNN from scratch', cost: trainCost });
-  if (config.scratchBn) {
-    const t = config.scratchBn.train;
-    const cost = config.labelsPerClass.reduce((s, l) => s + (t[l].steps * t[l].batchSize) / 140, 0);
-    stages.push({
-      name: 'CNN + batch norm from scratch',
-      cost: (cost * draws) / config.labelsPerClass.length,
-    });
-  }
   for (const [m, p] of config.pretrain.entries()) {
     const steps = p.epochs * Math.floor(nPretrain / p.batchSize);
     stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
@@ -510,6 +502,8 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
       stages.push({ name: `distill ${p.method}`, cost: perDraw * draws });
     }
   }
+  // the baselines run in their thread meanwhile: what may be left of them at the end
+  stages.push({ name: 'from-scratch baselines (thread)', cost: 5 });
   stages.push({ name: 'write results', cost: 2 });
   return stages;
 }

@@ -1,0 +1,61 @@
+/**
+ * The from-scratch baselines of the study (the CNN, and the CNN with batch
+ * norm) in a worker thread of their own, so that they run on the core the
+ * single-thread stages of the main thread leave idle. Same code, same seeds,
+ * same numbers as on the main thread (built to dist/baseline-thread.js).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import { simclrAugment } from '@ssl/augment';
+import { useBackend, type BackendName } from '@ssl/backends';
+import { mnistTensors } from '@ssl/data';
+import type { BatchAugment } from '@ssl/trainer';
+
+import { runScratch, runScratchBn } from './baselines';
+import type { StudyConfig } from './config';
+import type { Draw } from './distill-stage';
+import type { ResultRow } from './results';
+
+/** What the main thread hands the baseline thread. */
+export interface BaselineJob {
+  backend: string;
+  config: StudyConfig;
+  draws: Draw[];
+}
+
+/** What the baseline thread posts: rows as they come, progress, then done (or an error). */
+export type BaselineMessage =
+  | { type: 'row'; row: ResultRow }
+  | { type: 'progress'; stage: string; done: number; detail: string }
+  | { type: 'done' }
+  | { type: 'error'; message: string };
+
+async function main(job: BaselineJob): Promise<void> {
+  const port = parentPort!;
+  await useBackend(job.backend as BackendName, { quiet: true });
+  const { config, draws } = job;
+  const { images: trainImages, labels: trainLabels } = mnistTensors({ split: 'train' });
+  const test = mnistTensors({ split: 'test', limit: config.testLimit });
+  const augmentOp = simclrAugment({ preset: 'digits', ...config.augment });
+  const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
+  const record = async (row: ResultRow) => port.postMessage({ type: 'row', row });
+  const onDraw = (stage: string) => (done: number, detail: string) =>
+    port.postMessage({ type: 'progress', stage, done, detail });
+  const common = { draws, trainImages, trainLabels, test, augment, record };
+  await runScratch({ ...common, config, onDraw: onDraw('CNN from scratch') });
+  if (config.scratchBn) {
+    await runScratchBn({
+      ...common,
+      config: config.scratchBn,
+      onDraw: onDraw('CNN + batch norm from scratch'),
+    });
+  }
+  tf.dispose([trainImages, trainLabels, test.images, test.labels]);
+  port.postMessage({ type: 'done' });
+}
+
+if (parentPort) {
+  main(workerData as BaselineJob).catch((e: Error) =>
+    parentPort!.postMessage({ type: 'error', message: e.message }),
+  );
+}
