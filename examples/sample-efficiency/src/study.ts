@@ -26,7 +26,7 @@ import { renderChartSvg } from './chart';
 import { SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
 import { runBaselinesInThread } from './baseline-runner';
-import { marginLines, marginsOverBaselines } from './margin';
+import { BASELINES, marginLines, marginsOverBaselines } from './margin';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
 
@@ -394,7 +394,6 @@ export async function runStudy({
   // --- 4. outputs --------------------------------------------------------------
   progress.begin('write results');
   // the baselines first, as they were computed before the thread ran them (stable sort)
-  const BASELINES = ['raw-knn', 'raw-logreg', 'scratch', 'scratch-bn'];
   const rank = (m: string) => (BASELINES.includes(m) ? BASELINES.indexOf(m) : BASELINES.length);
   rows.sort((a, b) => rank(a.method) - rank(b.method));
   const summary = summarize(rows, METHOD_NAMES);
