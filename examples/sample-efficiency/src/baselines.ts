@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { convEncoder } from '@ssl/encoders';
 import { fineTune, type BatchAugment } from '@ssl/trainer';
 
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { StudyConfig, TrainLabelsConfig } from './config';
 import type { Draw } from './distill-stage';
 import type { ResultRow } from './results';
@@ -26,77 +27,25 @@ export interface ScratchBnInput {
   onDraw: (done: number, detail: string) => void;
 }
 
+/** What both from-scratch baselines share: the draws, the data, where rows go. */
+type DrawInput = Omit<ScratchBnInput, 'config'>;
+
 /**
- * The same conv encoder *with* batch norm, freshly initialised, plus a linear
+ * For every draw: a fresh encoder (`encoderFor(seed)`) plus a random linear
  * head, trained by `fineTune` on the labelled images only with the study's
- * augmentations and precise batch-norm statistics at the end: the fairest
- * "no pretraining" comparison the study has (issue 12).
+ * augmentations and the draw's budget, scored on the test digits as `method`.
  */
-export async function runScratchBn(input: ScratchBnInput): Promise<void> {
-  const { config, draws, trainImages, trainLabels, test, augment } = input;
+async function trainEachDraw(
+  input: DrawInput,
+  method: string,
+  budget: Record<number, TrainLabelsConfig>,
+  encoderFor: (seed: number) => tfl.LayersModel,
+): Promise<void> {
+  const { draws, trainImages, trainLabels, test, augment } = input;
   for (const [i, d] of draws.entries()) {
-    const c = config.train[d.lpc];
+    const c = budget[d.lpc];
     const n = d.idx.length;
-    const encoder = convEncoder({ filters: config.filters, batchNorm: true, seed: 2000 + d.seed });
-    const idx = tf.tensor1d(d.idx, 'int32');
-    const train = {
-      images: tf.gather(trainImages, idx) as tf.Tensor4D,
-      labels: tf.gather(trainLabels, idx) as tf.Tensor1D,
-    };
-    idx.dispose();
-    const t = Date.now();
-    const r = await fineTune({
-      encoder,
-      train,
-      test,
-      epochs: Math.max(1, Math.ceil((c.steps * c.batchSize) / n)),
-      lr: c.lr,
-      batchSize: Math.min(c.batchSize, n),
-      augment,
-      seed: d.seed,
-    });
-    await input.record({
-      method: 'scratch-bn',
-      labelsPerClass: d.lpc,
-      seed: d.seed,
-      accuracy: r.accuracy,
-      seconds: (Date.now() - t) / 1000,
-    });
-    tf.dispose([train.images, train.labels]);
-    encoder.dispose();
-    input.onDraw(
-      (i + 1) / draws.length,
-      `${d.lpc}/class seed ${d.seed}: ${(100 * r.accuracy).toFixed(1)}%`,
-    );
-  }
-}
-
-export interface ScratchInput {
-  config: StudyConfig;
-  draws: Draw[];
-  trainImages: tf.Tensor4D;
-  trainLabels: tf.Tensor1D;
-  test: { images: tf.Tensor4D; labels: tf.Tensor1D };
-  augment: BatchAugment;
-  record: (row: ResultRow) => Promise<void>;
-  onDraw: (done: number, detail: string) => void;
-}
-
-/**
- * The same CNN as the pretrained encoder (the study's `config.encoder`),
- * freshly initialised, plus a random linear head, trained by `fineTune` on
- * the labelled images only with the fine-tuning budget and augmentations.
- */
-export async function runScratch(input: ScratchInput): Promise<void> {
-  const { config, draws, trainImages, trainLabels, test, augment } = input;
-  for (const [i, d] of draws.entries()) {
-    const c = config.train[d.lpc];
-    const n = d.idx.length;
-    const encoder = convEncoder({
-      filters: config.encoder.filters,
-      batchNorm: config.encoder.batchNorm,
-      seed: 1000 + d.seed,
-    });
+    const encoder = encoderFor(d.seed);
     const idx = tf.tensor1d(d.idx, 'int32');
     const train = {
       images: tf.gather(trainImages, idx) as tf.Tensor4D,
@@ -116,7 +65,7 @@ export async function runScratch(input: ScratchInput): Promise<void> {
       headInit: 'random',
     });
     await input.record({
-      method: 'scratch',
+      method,
       labelsPerClass: d.lpc,
       seed: d.seed,
       accuracy: r.accuracy,
@@ -129,4 +78,33 @@ export async function runScratch(input: ScratchInput): Promise<void> {
       `${d.lpc}/class seed ${d.seed}: ${(100 * r.accuracy).toFixed(1)}%`,
     );
   }
+}
+
+/**
+ * The same conv encoder *with* batch norm, freshly initialised, plus a linear
+ * head, trained by `fineTune` on the labelled images only with the study's
+ * augmentations and precise batch-norm statistics at the end: the fairest
+ * "no pretraining" comparison the study has (issue 12).
+ */
+export async function runScratchBn(input: ScratchBnInput): Promise<void> {
+  const { filters, train } = input.config;
+  await trainEachDraw(input, 'scratch-bn', train, (seed) =>
+    convEncoder({ filters, batchNorm: true, seed: 2000 + seed }),
+  );
+}
+
+export interface ScratchInput extends DrawInput {
+  config: StudyConfig;
+}
+
+/**
+ * The same CNN as the pretrained encoder (the study's `config.encoder`),
+ * freshly initialised, plus a random linear head, trained by `fineTune` on
+ * the labelled images only with the fine-tuning budget and augmentations.
+ */
+export async function runScratch(input: ScratchInput): Promise<void> {
+  const { encoder, train } = input.config;
+  await trainEachDraw(input, 'scratch', train, (seed) =>
+    convEncoder({ filters: encoder.filters, batchNorm: encoder.batchNorm, seed: 1000 + seed }),
+  );
 }
