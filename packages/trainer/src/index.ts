@@ -106,6 +106,19 @@ export {
   type KnnClassifierOptions,
   type KnnVoteArgs,
   type StandardizeArgs,
+  fixMatch,
+  fixMatchLoss,
+  stopGradient,
+  fixMatchWeakView,
+  fixMatchStrongView,
+  tokenMaskingView,
+  type FixMatchOptions,
+  type FixMatchProgress,
+  type FixMatchLossOptions,
+  type FixMatchLossTerms,
+  type ViewAugment,
+  type FixMatchStrongViewOptions,
+  type TokenMaskingViewOptions,
 } from './evaluation';
 
 // --- PyTorch hand-off: safetensors export / import (owned by export) ---

@@ -25,3 +25,18 @@ export { loadClassifier } from './load-classifier';
 export { knnClassifier, type KnnClassifierOptions } from './knn-classifier';
 export { KnnVote, type KnnVoteArgs } from './knn-layer';
 export { Standardize, type StandardizeArgs } from './standardize-layer';
+export { fixMatch, type FixMatchOptions, type FixMatchProgress } from './fixmatch';
+export {
+  fixMatchLoss,
+  stopGradient,
+  type FixMatchLossOptions,
+  type FixMatchLossTerms,
+} from './fixmatch-loss';
+export {
+  fixMatchWeakView,
+  fixMatchStrongView,
+  tokenMaskingView,
+  type ViewAugment,
+  type FixMatchStrongViewOptions,
+  type TokenMaskingViewOptions,
+} from './fixmatch-views';
