@@ -64,6 +64,12 @@ export type {
 export { checkpointCallback, type CheckpointCallbackOptions } from './callbacks/checkpoint';
 export { stopOnNaN } from './callbacks/stop-on-nan';
 export {
+  knnMonitor,
+  type KnnMonitor,
+  type KnnMonitorOptions,
+  type KnnMonitorRecord,
+} from './callbacks/knn-monitor';
+export {
   finiteGuard,
   uniformLoss,
   type FiniteGuard,
