@@ -305,6 +305,15 @@ describe('Classifier files and errors', () => {
     await expect(
       linearProbe({ train: tr, test: tr, epochs: 1, classNames: ['a'] }),
     ).rejects.toThrow('linearProbe: classNames must be 4 strings (one per class), got ["a"]');
+    await expect(knnClassifier({ train: tr, k: 9 })).rejects.toThrow(
+      'knnClassifier: k must be <= the number of train examples 8, got 9',
+    );
+    await expect(knnClassifier({ train: tr, classNames: ['x'] })).rejects.toThrow(
+      'knnClassifier: classNames must be 4 strings (one per class), got ["x"]',
+    );
+    await expect(loadClassifier({} as never)).rejects.toThrow(
+      'loadClassifier: src must be a path, a URL or a tf.io.IOHandler with load(), got an object without load()',
+    );
     classifier.dispose();
     expect(() => classifier.predict(tr.images)).toThrow(
       'Classifier.predict: the classifier was disposed',
