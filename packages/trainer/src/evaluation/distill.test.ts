@@ -83,7 +83,7 @@ describeBackends('distill', () => {
     const student = linearStudent(7);
     const t = 2;
     const before = naiveKlCe(naiveLogits(xs), predict(student, x), t);
-    const { history, agreement } = await distill({
+    const { history, agreement, classifier } = await distill({
       teacher: teacherFn,
       student,
       unlabeled: x,
@@ -93,6 +93,7 @@ describeBackends('distill', () => {
       lr: 0.05,
       seed: 3,
     });
+    classifier.dispose();
     const expected = naiveLogits(xs); // soft targets computed independently of distill
     const got = predict(student, x);
     const agree = expected.filter((e, i) => argMax(e) === argMax(got[i])).length / xs.length;
@@ -118,7 +119,7 @@ describeBackends('distill', () => {
       const student = linearStudent(11);
       const start = naiveKlCe(naiveLogits(xs), predict(student, x), t);
       // One step of one batch with a negligible learning rate: the loss at the start.
-      const { history } = await distill({
+      const { history, classifier } = await distill({
         teacher: teacherFn,
         student,
         unlabeled: x,
@@ -127,6 +128,7 @@ describeBackends('distill', () => {
         lr: 1e-12,
         scaleByTemperatureSquared: scale,
       });
+      classifier.dispose();
       expect(history[0].loss).toBeCloseTo((scale ? t * t : 1) * start.ce, 4);
       expect(history[0].kl).toBeCloseTo(start.kl, 4);
       student.dispose();
@@ -152,6 +154,7 @@ describeBackends('distill', () => {
       labelledBatchSize: 30,
       lr: 0.05,
     });
+    r.classifier.dispose();
     const got = predict(student, x);
     const fit = wrong.filter((y, i) => argMax(got[i]) === y).length / xs.length;
     expect(fit).toBeGreaterThan(0.8);
@@ -170,6 +173,7 @@ describeBackends('distill', () => {
       lr: 1e-12,
       temperature: 1,
     });
+    mixed.classifier.dispose();
     const h = mixed.history[0];
     expect(h.loss).toBeCloseTo(
       0.5 * naiveKlCe(naiveLogits(xs), predict(s2, x), 1).ce + 0.5 * h.labelledLoss,

@@ -19,7 +19,7 @@ describeBackends(
       const train = quadrantImages(4, 1);
       const test = quadrantImages(10, 2);
       const encoder = tinyEncoder(5);
-      const { accuracy, trainAccuracy } = await fineTune({
+      const { accuracy, trainAccuracy, classifier } = await fineTune({
         encoder,
         train,
         test,
@@ -27,6 +27,7 @@ describeBackends(
         lr: 0.05,
         batchSize: 16,
       });
+      classifier.dispose();
       expect(trainAccuracy).toBe(1);
       expect(accuracy).toBe(1);
       tf.dispose([train.images, train.labels, test.images, test.labels]);
@@ -72,6 +73,7 @@ describeBackends(
       const encoder = tinyEncoder(13);
       const probe = { epochs: 20, lr: 0.05, l2: 1e-2, batchSize: 4 };
       const expected = await linearProbe({ encoder, train, test, ...probe, seed: 3 });
+      expected.classifier.dispose();
       // One step with a negligible learning rate, batch norm frozen: the model is the probe.
       const tuned = await fineTune({
         encoder,
@@ -85,6 +87,7 @@ describeBackends(
         headInit: 'probe',
         probe,
       });
+      tuned.classifier.dispose();
       expect(tuned.accuracy).toBe(expected.accuracy);
       expect(tuned.trainAccuracy).toBe(expected.trainAccuracy);
       expect(expected.accuracy).toBeGreaterThan(0.25);
@@ -96,7 +99,7 @@ describeBackends(
       const train = quadrantImages(4, 5);
       const test = quadrantImages(5, 6);
       const encoder = tinyEncoder(7);
-      const { trainAccuracy } = await fineTune({
+      const { trainAccuracy, classifier } = await fineTune({
         encoder,
         train,
         test,
@@ -105,6 +108,7 @@ describeBackends(
         batchSize: 16,
         freezeBatchNorm: true,
       });
+      classifier.dispose();
       expect(trainAccuracy).toBeGreaterThan(0.5);
       tf.dispose([train.images, train.labels, test.images, test.labels]);
       encoder.dispose();
@@ -181,7 +185,7 @@ describeBackends(
       });
       const before = encoder.getWeights().map((w) => Array.from(w.dataSync()));
       const set = { images: { inputIds, attentionMask }, labels };
-      const { trainAccuracy, accuracy } = await fineTune({
+      const { trainAccuracy, accuracy, classifier } = await fineTune({
         encoder,
         train: set,
         test: set,
@@ -190,6 +194,7 @@ describeBackends(
         lr: 1e-2,
         seed: 2,
       });
+      classifier.dispose();
       expect(trainAccuracy).toBeGreaterThanOrEqual(0.9); // chance is 0.5
       expect(accuracy).toBe(trainAccuracy);
       encoder.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(before[i]));

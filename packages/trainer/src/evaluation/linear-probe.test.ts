@@ -13,7 +13,13 @@ describeBackends('linearProbe', () => {
   it('separates linearly separable clusters (accuracy 1), from 1 label per class', async () => {
     const train = set(clusters(5, 1, 5, 1, 4, 0.5));
     const test = set(clusters(5, 20, 5, 2, 4, 0.5));
-    const { accuracy, trainAccuracy } = await linearProbe({ train, test, epochs: 50, l2: 1e-2 });
+    const { accuracy, trainAccuracy, classifier } = await linearProbe({
+      train,
+      test,
+      epochs: 50,
+      l2: 1e-2,
+    });
+    classifier.dispose();
     expect(trainAccuracy).toBe(1);
     expect(accuracy).toBe(1);
     tf.dispose([train.images, train.labels, test.images, test.labels]);
@@ -26,7 +32,9 @@ describeBackends('linearProbe', () => {
     const test = set(clusters(5, 40, 8, 2, 4, 1));
     const pool = tf.tensor2d(clusters(5, 40, 8, 3, 4, 1).x);
     const own = await linearProbe({ train, test, epochs: 50, l2: 1e-2 });
+    own.classifier.dispose();
     const withPool = await linearProbe({ train, test, epochs: 50, l2: 1e-2, unlabelled: pool });
+    withPool.classifier.dispose();
     expect(withPool.accuracy).toBeGreaterThan(own.accuracy + 0.02);
     expect(withPool.accuracy).toBeGreaterThan(0.75);
     tf.dispose([train.images, train.labels, test.images, test.labels, pool]);
@@ -35,7 +43,8 @@ describeBackends('linearProbe', () => {
   it('is a raw-pixel logistic regression when images are 4-D and no encoder is given', async () => {
     const train = quadrantImages(5, 1);
     const test = quadrantImages(10, 2);
-    const { accuracy } = await linearProbe({ train, test, epochs: 30 });
+    const { accuracy, classifier } = await linearProbe({ train, test, epochs: 30 });
+    classifier.dispose();
     expect(accuracy).toBe(1);
     tf.dispose([train.images, train.labels, test.images, test.labels]);
   });
@@ -72,7 +81,8 @@ describeBackends('linearProbe', () => {
     const shuffled = d.y.map((_, i) => d.y[(i * 37) % d.y.length]);
     const train = { images: tf.tensor2d(d.x), labels: tf.tensor1d(shuffled, 'int32') };
     const test = set(clusters(4, 25, 6, 6, 4, 0.5));
-    const { accuracy } = await linearProbe({ train, test, epochs: 20 });
+    const { accuracy, classifier } = await linearProbe({ train, test, epochs: 20 });
+    classifier.dispose();
     expect(accuracy).toBeLessThan(0.6);
     tf.dispose([train.images, train.labels, test.images, test.labels]);
   });
