@@ -46,7 +46,7 @@ export interface FixMatchOptions {
   threshold?: number;
   /** Unlabelled examples per labelled one in a step (μ). Default 7. */
   mu?: number;
-  /** Weight λ of the unlabelled loss. Default 1 (0: training on the labels alone). */
+  /** Weight λ of the unlabelled loss. Default 1 (0: the labelled loss alone, in the same loop; batch norm still sees the unlabelled batch). */
   lambda?: number;
   /** Optimizer steps. */
   steps: number;
