@@ -82,5 +82,6 @@ export async function loadHandlerFor(
       `${fn}: no single tfjs load handler for ${JSON.stringify(src)} (found ${handlers.length})`,
     );
   }
-  return folderHandler(fn, src);
+  // a path to the folder's model.json names the folder
+  return folderHandler(fn, src.replace(/[\\/]model\.json$/, ''));
 }

@@ -273,7 +273,7 @@ describe('Classifier files and errors', () => {
         pixelRange: [0, 1],
         encoder: null,
       });
-      const back = await loadClassifier(path.join(dir, 'probe'));
+      const back = await loadClassifier(path.join(dir, 'probe', 'model.json')); // the folder or its model.json
       const a = classifier.predict(tr.images);
       const b = back.predict(tr.images);
       expect(Array.from(b.probabilities.dataSync())).toEqual(

@@ -17,7 +17,7 @@ import '@ssl/encoders';
 const KINDS = ['linear-probe', 'knn', 'fine-tune', 'distill', 'fixmatch'];
 
 /**
- * Loads a classifier saved by `Classifier.save`: a folder (Node), a tfjs URL
+ * Loads a classifier saved by `Classifier.save`: a folder (Node; or its `model.json`), a tfjs URL
  * or a `tf.io.IOHandler`. Its metadata (class names, input shape, pixel range,
  * kind, encoder) come from `model.json`'s `userDefinedMetadata.sslClassifier`;
  * a model without it is refused.
