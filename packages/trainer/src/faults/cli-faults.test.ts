@@ -148,6 +148,7 @@ describe('ssl faults', () => {
         `ssl pretrain: ${path.join(out, 'metrics.jsonl')} is a symbolic link; a run reads and writes only files inside --out, refused (remove the link)`,
       ]);
       expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+      expect(existsSync(path.join(out, LOCK_FILE))).toBe(false); // released on the error path too
     });
 
     it('ssl export refuses a tokenizer.json that is a symbolic link (never copies its target)', async () => {
