@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { readCheckpointInfo } from '../io/checkpoint';
 
@@ -19,8 +20,10 @@ export async function lastFiniteLines(out: string): Promise<string[]> {
   } catch (e) {
     where = `the checkpoint in ${dir} cannot be read (${(e as Error).message.split('\n')[0]})`;
   }
+  const encoder = path.join(out, 'encoder');
+  const kept = existsSync(encoder) ? ` (the encoder already in ${encoder} is kept)` : '';
   return [
-    `${cmd}: the run stopped on non-finite values: no encoder written from it (an encoder already in ${path.join(out, 'encoder')} is kept)`,
+    `${cmd}: the run stopped on non-finite values: no encoder written from it${kept}`,
     `${cmd}: ${where}`,
   ];
 }
