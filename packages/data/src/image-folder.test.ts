@@ -163,6 +163,29 @@ describeBackends('imageFolder', () => {
     expect(ds.skipped).toEqual([path.join(dir, 'bad.png'), path.join(dir, 'cut.png')]);
   });
 
+  it('skips a file whose header states too many pixels, or too many bytes, before decoding it; the pass goes on', async () => {
+    const dir = folder();
+    writePng(path.join(dir, 'a-good.png'), 2, 2, solid(4, 1, 2, 3));
+    // a PNG that states 20000x20000 pixels (1.6 GB of RGBA) in its IHDR
+    const huge = Buffer.from(fs.readFileSync(path.join(dir, 'a-good.png')));
+    huge.writeUInt32BE(20000, 16);
+    huge.writeUInt32BE(20000, 20);
+    fs.writeFileSync(path.join(dir, 'b-huge.png'), huge);
+    writePng(path.join(dir, 'c-big.png'), 30, 30, solid(900, 9, 8, 7));
+    const warnings: string[] = [];
+    const maxBytes = fs.statSync(path.join(dir, 'c-big.png')).size - 1;
+    const ds = imageFolder(dir, { size: [2, 2], maxBytes, warn: (m) => warnings.push(m) });
+    const els = await collect(ds);
+    expect(els.map((e) => path.basename(e.path))).toEqual(['a-good.png']);
+    expect(warnings).toEqual([
+      `imageFolder: skipped '${path.join(dir, 'b-huge.png')}' (cannot read image: its header states 20000x20000 pixels, more than the limit of 64000000 (maxPixels); not decoded)`,
+      `imageFolder: skipped '${path.join(dir, 'c-big.png')}' (cannot read image: the file has ${maxBytes + 1} bytes, more than the limit of ${maxBytes} (maxBytes); not read)`,
+    ]);
+    expect(() => imageFolder(dir, { size: [2, 2], maxPixels: 0 })).toThrow(
+      'imageFolder: options.maxPixels must be a number > 0, got 0',
+    );
+  });
+
   it("warns on the console by default, and fails naming the path with onError 'throw'", async () => {
     const dir = folder();
     fs.mkdirSync(dir);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfd from '@tensorflow/tfjs-data';
-import { decodeImage, rgbaToFloat } from './decode-image';
+import { DECODE_LIMITS, decodeImage, rgbaToFloat, type DecodeLimits } from './decode-image';
 import { hasExtension, linksInside, listFiles, pathKind } from './list-files';
 import { checkSeed, epochDataset, type EpochDataset, type ShuffleOptions } from './order';
 
@@ -30,7 +30,7 @@ export type ImageFolderOptions = ShuffleOptions & {
   onError?: 'skip' | 'throw';
   /** Receives the warnings of `onError: 'skip'`. Default `console.warn`. */
   warn?: (message: string) => void;
-};
+} & DecodeLimits; // maxPixels, maxBytes: a file over them is skipped (or thrown) before it is read or decoded
 
 /** The dataset of {@link imageFolder}, with what was found in the folder. */
 export type ImageFolderDataset = EpochDataset<ImageFolderElement> & {
@@ -78,6 +78,15 @@ export function imageFolder(dir: string, options: ImageFolderOptions): ImageFold
   const opts: Partial<ImageFolderOptions> = options ?? {};
   const { channels = 3, onError = 'skip', shuffle = false, seed = 0 } = opts;
   const warn = opts.warn ?? ((m: string) => console.warn(m));
+  const { maxPixels = DECODE_LIMITS.maxPixels, maxBytes = DECODE_LIMITS.maxBytes } = opts;
+  for (const [name, v] of [
+    ['maxPixels', maxPixels],
+    ['maxBytes', maxBytes],
+  ] as const) {
+    if (!(typeof v === 'number' && v > 0)) {
+      throw new Error(`imageFolder: options.${name} must be a number > 0, got ${String(v)}`);
+    }
+  }
   checkOptions(dir, opts.size, channels, onError);
   checkSeed('imageFolder', seed);
   const [height, width] = opts.size as [number, number];
@@ -89,7 +98,13 @@ export function imageFolder(dir: string, options: ImageFolderOptions): ImageFold
     let pixels: Float32Array;
     let shape: [number, number, number];
     try {
-      const img = decodeImage(await fs.promises.readFile(file));
+      const bytes = (await fs.promises.stat(file)).size;
+      if (bytes > maxBytes) {
+        throw new Error(
+          `the file has ${bytes} bytes, more than the limit of ${maxBytes} (maxBytes); not read`,
+        );
+      }
+      const img = decodeImage(await fs.promises.readFile(file), { maxBytes, maxPixels });
       pixels = rgbaToFloat(img, channels);
       shape = [img.height, img.width, channels];
     } catch (e) {

@@ -22,6 +22,7 @@ export {
   type ImageFolderElement,
   type ImageFolderOptions,
 } from './image-folder';
+export { DECODE_LIMITS, type DecodeLimits } from './decode-image';
 export {
   textCorpus,
   type BundledCorpus,

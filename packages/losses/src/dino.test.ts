@@ -99,6 +99,33 @@ describeBackends('dinoLoss', () => {
     expectAllClose(got, want, { atol: 2e-4, rtol: 1e-3 });
   });
 
+  it('stops the gradient into the teacher logits and the center (exactly 0), the value unchanged', () => {
+    const s = make(3, 21);
+    const t = make(2, 61);
+    const c = randomArray(k, 8, -0.5, 0.5);
+    const opts = { studentTemperature: 0.5, teacherTemperature: 0.3 };
+    const { value, grads } = tf.tidy(() => {
+      const students = s.map((a) => tf.tensor2d(a, [n, k]));
+      const f = (t0: tf.Tensor, t1: tf.Tensor, center: tf.Tensor) =>
+        dinoLoss(students, [t0 as tf.Tensor2D, t1 as tf.Tensor2D], {
+          ...opts,
+          center: center as tf.Tensor1D,
+        });
+      const xs = [...t.map((a) => tf.tensor2d(a, [n, k])), tf.tensor1d(c)];
+      const r = tf.valueAndGrads(f)(xs);
+      return { value: r.value.dataSync()[0], grads: r.grads.map((g) => Array.from(g.dataSync())) };
+    });
+    for (const g of grads) expect(g.every((x) => x === 0)).toBe(true);
+    const want = naiveDino(
+      s.map((a) => rows(a, n, k)),
+      t.map((a) => rows(a, n, k)),
+      Array.from(c),
+      0.5,
+      0.3,
+    );
+    expect(value).toBeCloseTo(want, 4);
+  });
+
   it('is the entropy-free minimum when every student equals the centered teacher (temperatures equal)', () => {
     // all crops identical: the loss is the entropy of softmax((x - c) / τ) when x/τ matches (x - c)/τ up to a constant
     const x = randomArray(n * k, 3);

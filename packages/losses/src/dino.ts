@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { stopGradient } from './stop-gradient';
 import { assertOptions, assertSameShape, assertTensor, assertTemperature } from './validate';
 
 /** Options of {@link dinoLoss}. */
@@ -23,8 +24,8 @@ const FN = 'dinoLoss';
  *
  * Teacher crop t is the same image crop as student crop t (the global crops
  * come first in `studentLogits`), so those pairs are skipped. The teacher
- * side is a target: pass logits of a network without a gradient path (an
- * EMA teacher); the loss does not stop gradients itself.
+ * side is a target: the loss stops the gradient into `teacherLogits` (and
+ * the center), as the authors' DINOLoss detaches the teacher's softmax.
  *
  * @param studentLogits one `[N, K]` tensor per crop (global crops first, then local ones).
  * @param teacherLogits one `[N, K]` tensor per global crop, at most as many as student crops.
@@ -77,7 +78,10 @@ export function dinoLoss(
 
   return tf.tidy(() => {
     // teacher targets: centered, sharpened [N, K]; student log-probabilities [N, K]
-    const targets = teacherLogits.map((t) => tf.softmax(tf.div(tf.sub(t, center), tt)));
+    // stop-gradient on the teacher, as the authors' DINOLoss (its targets are `.detach()`ed)
+    const targets = teacherLogits.map((t) =>
+      stopGradient(tf.softmax(tf.div(tf.sub(t, center), tt))),
+    );
     const logps = studentLogits.map((s) => tf.logSoftmax(tf.div(s, ts)));
     let total: tf.Tensor = tf.scalar(0);
     targets.forEach((q, t) => {

@@ -92,6 +92,32 @@ describeBackends('nnclrLoss', () => {
     expectAllClose(got, want, { atol: 2e-4, rtol: 1e-3 });
   });
 
+  it('a NaN or infinite row in the support set (or in a view) gives NaN, never a finite loss', () => {
+    const [n, d, k] = [4, 3, 6];
+    const a = randomArray(n * d, 31);
+    const b = randomArray(n * d, 32);
+    for (const [where, bad] of [
+      ['support', NaN],
+      ['support', Infinity],
+      ['z1', NaN],
+    ] as const) {
+      for (const symmetric of [true, false]) {
+        const q = randomArray(k * d, 33);
+        const z1 = Float32Array.from(a);
+        if (where === 'support')
+          q.fill(bad, 2 * d, 3 * d); // row 2 of the queue
+        else z1[0] = bad;
+        const loss = tf.tidy(
+          () =>
+            nnclrLoss(tf.tensor2d(z1, [n, d]), tf.tensor2d(b, [n, d]), tf.tensor2d(q, [k, d]), {
+              symmetric,
+            }).dataSync()[0],
+        );
+        expect([where, bad, symmetric, Number.isNaN(loss)]).toEqual([where, bad, symmetric, true]);
+      }
+    }
+  });
+
   it('refuses bad input with one clear line and leaks nothing', async () => {
     const z = tf.tensor2d(randomArray(12, 1), [4, 3]);
     const q = tf.tensor2d(randomArray(8, 2), [2, 4]);

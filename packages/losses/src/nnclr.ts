@@ -31,7 +31,10 @@ function nearest(u: tf.Tensor2D, support: tf.Tensor2D): tf.Tensor2D {
     const value = tf.tidy(() => {
       const s = l2NormalizeRows(b as tf.Tensor2D); // [K, D]
       const idx = tf.argMax(tf.matMul(a as tf.Tensor2D, s, false, true), 1); // [N]: argmax_k cos(u_i, s_k)
-      return tf.gather(s, idx);
+      // argMax skips NaN similarities, so a NaN or infinite row of the support set (or of u)
+      // would pick a finite neighbour and hide it; sum(x * 0) is NaN exactly then, 0 otherwise
+      const poison = tf.add(tf.sum(tf.mul(b, 0)), tf.sum(tf.mul(a, 0))); // []
+      return tf.add(tf.gather(s, idx), poison);
     });
     return { value, gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
   });

@@ -83,6 +83,13 @@ export interface PretrainResult {
   imagesPerSec: number;
   /** Set when training stopped early (NaN loss, a callback's `stop`). */
   stopReason?: string;
+  /**
+   * True when the run stopped on a NaN or infinite loss, weight, method
+   * tensor or optimizer slot: the model in memory is not a usable result
+   * (save no encoder from it); the last checkpoint written, if any, holds the
+   * last finite state.
+   */
+  nonFinite: boolean;
   /** Threads that shared each step (1 = the single-thread path). */
   workers: number;
   /** Per step of a run with workers: the exchange costs (ms) and each worker's tensor count after the step. */
@@ -341,6 +348,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       seconds: ms / 1000,
       imagesPerSec: perSec(examples, ms),
       stopReason,
+      nonFinite: (guard?.tripped ?? false) || history.some((h) => !Number.isFinite(h.loss)),
       workers,
       ...(pool ? { exchange } : {}),
     };

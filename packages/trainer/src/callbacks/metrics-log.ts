@@ -4,10 +4,12 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import * as path from 'node:path';
 import type { Callback } from './callback';
+import { refuseLink } from '../io/safe-path';
 
 /** Options of {@link metricsLog}. */
 export interface MetricsLogOptions {
@@ -41,6 +43,8 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
     onTrainBegin(info) {
       mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       const append = options.append ?? info.resumed;
+      // a link would be followed: truncated or appended to outside the run folder
+      refuseLink('metricsLog', file);
       try {
         if (!append) writeFileSync(file, '');
         else if (info.resumed) dropStepsFrom(file, info.startStep);
@@ -84,6 +88,7 @@ function dropStepsFrom(file: string, startStep: number): void {
   });
   if (keep.length === lines.filter((l) => l.trim() !== '').length) return;
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, keep.map((l) => `${l}\n`).join(''));
+  rmSync(tmp, { force: true }); // a leftover (or a planted link) is removed, never written through
+  writeFileSync(tmp, keep.map((l) => `${l}\n`).join(''), { flag: 'wx' });
   renameSync(tmp, file);
 }

@@ -253,7 +253,7 @@ describe('parseCliArgs', () => {
       topic: 'pretrain',
     });
     expect(parseCliArgs(['eval', '--help'])).toEqual({ command: 'help', topic: 'eval' });
-    expect(parseCliArgs([...base, '--lr', '1e-3', '--epochs=3'])).toMatchObject({
+    expect(parseCliArgs([...withArg('--epochs'), '--lr', '1e-3', '--epochs=3'])).toMatchObject({
       lr: 1e-3,
       epochs: 3,
     });

@@ -256,6 +256,7 @@ function splitMethodFlags(argv: string[]): {
       rest.push(argv[i]);
       continue;
     }
+    if (m[1] in raw) throw new UsageError(`ssl pretrain: --${m[1]} is given twice; give it once`);
     if (m[2] !== undefined) raw[m[1]] = m[2];
     else if (spec.type === 'boolean' && !/^(true|false|0|1)$/.test(argv[i + 1] ?? ''))
       raw[m[1]] = true;

@@ -53,24 +53,33 @@ function ssl(args: string[], timeoutMs = 10_000, prefix: string[] = []) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines, ms: Date.now() - t0 };
 }
 
-const pretrain = (out: string, ...extra: string[]) => [
-  'pretrain',
-  '--method',
-  'simclr',
-  '--data',
-  'mnist',
-  '--epochs',
-  '1',
-  '--batch-size',
-  '4',
-  '--limit',
-  '8',
-  '--backend',
-  'wasm',
-  '--out',
-  out,
-  ...extra,
-];
+/** `ssl pretrain` args; a flag of `extra` that the base sets replaces its value (a flag given twice is refused). */
+const pretrain = (out: string, ...extra: string[]) => {
+  const base = [
+    'pretrain',
+    '--method',
+    'simclr',
+    '--data',
+    'mnist',
+    '--epochs',
+    '1',
+    '--batch-size',
+    '4',
+    '--limit',
+    '8',
+    '--backend',
+    'wasm',
+    '--out',
+    out,
+  ];
+  const rest: string[] = [];
+  for (let i = 0; i < extra.length; i++) {
+    const at = base.indexOf(extra[i]);
+    if (extra[i].startsWith('--') && at >= 0 && i + 1 < extra.length) base[at + 1] = extra[++i];
+    else rest.push(extra[i]);
+  }
+  return [...base, ...rest];
+};
 
 suite('ssl (the built bin, as a process)', () => {
   let dir: string;
@@ -110,15 +119,15 @@ suite('ssl (the built bin, as a process)', () => {
       'ssl pretrain: --batch-size must be >= 2 for simclr (its loss compares the examples of a batch), got 1',
     ],
   ])('pretrain %j exits 2 with one line', (flags, message) => {
-    // later flags win: each case overrides one of the defaults
-    const r = ssl([...pretrain(path.join(dir, 'never')), ...flags]);
+    // each case replaces one of the defaults (a flag given twice is refused)
+    const r = ssl(pretrain(path.join(dir, 'never'), ...flags));
     expect(r.lines).toEqual([message]);
     expect(r.status).toBe(2);
     expect(existsSync(path.join(dir, 'never'))).toBe(false);
   });
 
   it('refuses a step that cannot fit in the wasm heap, before allocating it', () => {
-    const r = ssl([...pretrain(path.join(dir, 'never')), '--batch-size', '20000']);
+    const r = ssl(pretrain(path.join(dir, 'never'), '--batch-size', '20000'));
     expect(r.status).toBe(2);
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatch(
@@ -153,7 +162,7 @@ suite('ssl (the built bin, as a process)', () => {
     expect(r.lines).toEqual([
       `ssl pretrain: --out '${path.join(file, 'run')}' has a file where a folder is expected (ENOTDIR)`,
     ]);
-    const d = ssl([...pretrain(path.join(dir, 'never')), '--data', path.join(dir, 'no-such')]);
+    const d = ssl(pretrain(path.join(dir, 'never'), '--data', path.join(dir, 'no-such')));
     expect(d.status).toBe(2);
     expect(d.lines).toEqual([
       `ssl pretrain: --data '${path.join(dir, 'no-such')}' is neither 'mnist' nor an existing folder of images`,
@@ -207,7 +216,7 @@ suite('ssl (the built bin, as a process)', () => {
       `ssl pretrain: --out '${out}' already holds a run (checkpoint, metrics.jsonl, encoder); pass --resume to continue it or --overwrite to replace it`,
     ]);
     expect(readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).toBe(metrics);
-    const over = ssl([...pretrain(out, '--quiet', '--overwrite'), '--seed', '1'], 30_000);
+    const over = ssl(pretrain(out, '--quiet', '--overwrite', '--seed', '1'), 30_000);
     expect(over.status).toBe(0);
     expect(readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).not.toBe(metrics);
   });
@@ -218,7 +227,7 @@ suite('ssl (the built bin, as a process)', () => {
     // the resumed run appends to metrics.jsonl after its first step: make that fail
     rmSync(path.join(out, 'metrics.jsonl'));
     mkdirSync(path.join(out, 'metrics.jsonl'));
-    const r = ssl([...pretrain(out, '--resume'), '--epochs', '2'], 30_000);
+    const r = ssl(pretrain(out, '--resume', '--epochs', '2'), 30_000);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('epoch 2/2'); // the bar was drawn
     expect(r.lines[r.lines.length - 1]).toBe(

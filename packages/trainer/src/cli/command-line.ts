@@ -90,7 +90,8 @@ function convert(command: string, name: string, f: Flag, raw: string): string | 
 /**
  * Joins `--flag -1` into `--flag=-1` for value flags (so a negative number is
  * read as the value and then range-checked, rather than taken for an option),
- * and refuses a value flag followed by another option or by nothing.
+ * and refuses a value flag followed by another option or by nothing, and a
+ * flag given twice (unless it is `multiple`).
  */
 function normalise(command: string, argv: readonly string[], spec: FlagSpec): string[] {
   const out: string[] = [];
@@ -99,10 +100,17 @@ function normalise(command: string, argv: readonly string[], spec: FlagSpec): st
       .filter(([, f]) => f.short)
       .map(([n, f]) => [`-${f.short}`, n]),
   );
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const name = a.startsWith('--') ? a.slice(2) : shorts.get(a);
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0] : shorts.get(a);
     const f = name === undefined ? undefined : spec[name];
+    if (f !== undefined && name !== undefined && !f.multiple) {
+      // a repeated flag would silently take its last value
+      if (seen.has(name))
+        throw new UsageError(`${command}: --${name} is given twice; give it once`);
+      seen.add(name);
+    }
     if (f === undefined || f.type === 'boolean' || a.includes('=')) {
       out.push(a);
       continue;

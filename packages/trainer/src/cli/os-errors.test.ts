@@ -18,6 +18,12 @@ describe('describeOsError', () => {
     );
   });
 
+  it('names the folder on the way to a flag\'s path where mkdir -p stopped (read-only, not "does not exist")', () => {
+    expect(describeOsError('ssl pretrain', sysError('EROFS', 'runs'), flags)).toBe(
+      "ssl pretrain: --out 'runs/x': the folder runs on its way is on a read-only file system (EROFS)",
+    );
+  });
+
   it('says the path when no flag named it; leaves other errors alone', () => {
     expect(describeOsError('ssl eval', sysError('ENOENT', '/tmp/elsewhere'), flags)).toBe(
       'ssl eval: /tmp/elsewhere does not exist (ENOENT)',

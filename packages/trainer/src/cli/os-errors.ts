@@ -44,6 +44,10 @@ export function describeOsError(
         const detail = path.resolve(where) === path.resolve(p) ? '' : `: ${where}`;
         return `${command}: --${flag} '${p}' ${REASONS[e.code]} (${e.code}${detail})`;
       }
+      if (where !== undefined && inside(p, where)) {
+        // a folder on the way to the flag's path (mkdir -p stopped there)
+        return `${command}: --${flag} '${p}': the folder ${where} on its way ${REASONS[e.code]} (${e.code})`;
+      }
     }
   }
   return `${command}: ${where ?? 'a file'} ${REASONS[e.code]} (${e.code})`;

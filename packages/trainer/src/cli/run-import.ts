@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { saveModel } from '../io/model-io';
@@ -15,6 +15,7 @@ export async function runImport(a: ImportArgs, print: (line: string) => void): P
   if (existsSync(a.out) && !a.force) {
     throw new Error(`ssl import: '${a.out}' exists; pass --force to replace it`);
   }
+  if (existsSync(a.out)) checkReplaceable(a.out);
   const { model, tokenizerFile } = await readExport(a.from, { model: a.model });
   try {
     await saveModel(model, a.out);
@@ -27,4 +28,32 @@ export async function runImport(a: ImportArgs, print: (line: string) => void): P
     print(`copied ${tokenizerFile} to ${path.join(a.out, 'tokenizer.json')}`);
   }
   return 0;
+}
+
+/** What `ssl import` writes into its folder: all that `--force` may replace. */
+const IMPORT_FILES = ['model.json', 'weights.bin', 'tokenizer.json'];
+
+/**
+ * `--force` replaces a model folder, and only that: a file, a link, or a
+ * folder holding anything but a model's files (another run, notes, an empty
+ * folder without model.json) is refused, so its contents are never deleted.
+ */
+function checkReplaceable(out: string): void {
+  const st = lstatSync(out);
+  if (!st.isDirectory()) {
+    throw new Error(
+      `ssl import: --out '${out}' is ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}, not a model folder; refused`,
+    );
+  }
+  const names = readdirSync(out);
+  const other = names.filter((n) => !IMPORT_FILES.includes(n)).sort();
+  if (!names.includes('model.json') || other.length > 0) {
+    const what =
+      other.length > 0
+        ? `holds ${other.slice(0, 3).join(', ')}${other.length > 3 ? `, ... (${other.length})` : ''}, not only a model`
+        : 'holds no model (no model.json)';
+    throw new Error(
+      `ssl import: --out '${out}' ${what}; --force replaces only a model folder (${IMPORT_FILES.join(', ')}), refused`,
+    );
+  }
 }

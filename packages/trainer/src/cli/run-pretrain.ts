@@ -21,6 +21,7 @@ import { saveModel } from '../io/model-io';
 import type { PretrainArgs } from './args';
 import { checkMemory } from './memory-check';
 import { prepareRunFolder } from './run-folder';
+import { lastFiniteLines } from './last-finite';
 
 /** What a pretraining run needs besides the loop settings. */
 interface Setup {
@@ -104,12 +105,22 @@ function methodOptions(a: PretrainArgs): Record<string, unknown> {
 /**
  * `ssl pretrain`: trains, logging to `out/metrics.jsonl`, checkpointing into
  * `out/checkpoint/`, and saves the encoder to `out/encoder/`. Returns the
- * process exit status (1 when training stopped on a NaN loss).
+ * process exit status (1 when training stopped on a non-finite loss or
+ * state: then no encoder is written, see `last-finite.ts`).
  */
 export async function runPretrain(a: PretrainArgs, log: (line: string) => void): Promise<number> {
   const side = a.data[0] === 'mnist' ? 28 : a.imageSize;
   checkMemory(a, tf.getBackend(), side, side);
-  prepareRunFolder(a.out, { resume: a.resume, overwrite: a.overwrite });
+  const lock = prepareRunFolder(a.out, { resume: a.resume, overwrite: a.overwrite, log });
+  try {
+    return await locked(a, log);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The run itself, while this process holds the lock of `a.out`. */
+async function locked(a: PretrainArgs, log: (line: string) => void): Promise<number> {
   const text = methodEntry(a.method).modality === 'text';
   const setup = text ? await mlmSetup(a, log) : imageSetup(a);
   const lr = a.lr ?? DEFAULT_LR[a.optimizer];
@@ -168,9 +179,12 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
     optimizer.dispose();
   }
   const last = result.history[result.history.length - 1];
-  if (result.stopReason) {
-    log(`ssl pretrain: stopped early: ${result.stopReason}`);
-    if (last && !Number.isFinite(last.loss)) return 1;
+  if (result.stopReason) log(`ssl pretrain: stopped early: ${result.stopReason}`);
+  if (result.nonFinite) {
+    // a diverged state never replaces a good encoder: exit 1, say where the last finite one is
+    for (const line of await lastFiniteLines(a.out)) log(line);
+    setup.method.dispose();
+    return 1;
   }
   const encoderDir = path.join(a.out, 'encoder');
   await saveModel(setup.encoder, encoderDir);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeFileAtomic } from '../io/atomic';
+import { confinedPath, refuseLink } from '../io/safe-path';
 import { exportWeights, type ExportOptions, type ExportedWeights } from './export-weights';
 import { importWeights, readConfig, type ImportOptions } from './import-weights';
 import { decodeSafetensors } from './safetensors';
@@ -34,6 +35,8 @@ export async function writeExport(
   const dir = path.dirname(file);
   const tokenizerOut = options.tokenizerFile ? path.join(dir, 'tokenizer.json') : undefined;
   const targets = [file, configPath(file), ...(tokenizerOut ? [tokenizerOut] : [])];
+  // the tokenizer is read from the user's model folder: a link there is not followed
+  if (options.tokenizerFile) refuseLink(FN, options.tokenizerFile);
   if (!options.overwrite) {
     for (const t of targets) {
       if (await exists(t)) {
@@ -62,7 +65,10 @@ export async function readExport(
   const parsed = decodeSafetensors(new Uint8Array(await fs.readFile(file)));
   const config = readConfig(parsed);
   const model = await importWeights(parsed, options);
-  const tok = config.tokenizer ? path.join(path.dirname(file), config.tokenizer) : undefined;
+  // a path from the file's metadata: confined to the file's folder (no '..', no link out)
+  const tok = config.tokenizer
+    ? confinedPath('readExport: tokenizer', path.dirname(file), config.tokenizer)
+    : undefined;
   return { model, tokenizerFile: tok && (await exists(tok)) ? tok : undefined };
 }
 

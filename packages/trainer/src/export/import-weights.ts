@@ -54,7 +54,15 @@ export async function importWeights(
         const key = `${entry.prefix}.${layer.name}.${rule.torch}`;
         const t = parsed.tensors.get(key);
         if (!t) throw new Error(`${FN}: the file lacks tensor '${key}' (weight ${w.originalName})`);
-        const back = rule.fromTorch({ shape: t.shape, data: Float32Array.from(t.data) }, tfShape);
+        const data = Float32Array.from(t.data);
+        const bad = data.findIndex((x) => !Number.isFinite(x));
+        if (bad >= 0) {
+          // a diverged or damaged model: refused, never imported to score at chance
+          throw new Error(
+            `${FN}: tensor '${key}' holds a non-finite value (${data[bad]} at index ${bad}); refused`,
+          );
+        }
+        const back = rule.fromTorch({ shape: t.shape, data }, tfShape);
         if (back.shape.join(',') !== tfShape.join(',') || back.data.length !== size(tfShape)) {
           throw new Error(
             `${FN}: tensor '${key}' has shape [${t.shape}], which does not give ${w.originalName}'s [${w.shape}]`,

@@ -17,7 +17,7 @@ import { scanTensors } from '../guards/scan-tensors';
 const FN = 'checkpoint';
 /** `format` tag and version written into `state.json`. */
 export const CHECKPOINT_FORMAT = 'ssl-trainer-checkpoint';
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 /** Paths (relative to the checkpoint folder) of the files `state.json` records. */
 const ENCODER_JSON = `encoder/${MODEL_JSON}`;
@@ -40,6 +40,26 @@ export interface CheckpointJSON extends RunState {
    * version-1 checkpoints lack it and are checked for sizes only.
    */
   files?: Record<string, FileRecord>;
+  /**
+   * SHA-256 of this file's own text written without this field (see
+   * {@link stateText}): an edited epoch, step, seed or file record is
+   * refused on restore. Since version 3.
+   */
+  stateSha256?: string;
+}
+
+/**
+ * The text of `state.json` for `json`: the JSON without `stateSha256`
+ * (one-space indent), then with `stateSha256` (the SHA-256 of that first
+ * text) as its last field. Parsing and re-serialising gives the first text
+ * back exactly (numbers and strings round-trip in JSON), so the check needs
+ * no second file.
+ */
+function stateText(json: CheckpointJSON): string {
+  const { stateSha256: _ignored, ...rest } = json;
+  const body = JSON.stringify(rest, null, 1);
+  const sha = fileRecord(new TextEncoder().encode(body)).sha256;
+  return JSON.stringify({ ...rest, stateSha256: sha }, null, 1);
 }
 
 /**
@@ -111,7 +131,7 @@ export async function saveCheckpoint(
       }
       json.files[STATE_BIN] = fileRecord(bytes);
       // state.json last: a folder without it is never taken for a checkpoint
-      await fs.writeFile(path.join(tmp, 'state.json'), JSON.stringify(json, null, 1));
+      await fs.writeFile(path.join(tmp, 'state.json'), stateText(json));
     });
   } finally {
     // getWeights() returns a fresh iteration-count tensor next to the optimizer's own variables
@@ -151,6 +171,12 @@ async function readJSON(root: string): Promise<CheckpointJSON> {
   if (json.version > CHECKPOINT_VERSION) {
     throw new Error(
       `${FN}: ${file} has version ${json.version}; this @ssl/trainer reads up to ${CHECKPOINT_VERSION}`,
+    );
+  }
+  // state.json is in the checksum manifest too: an edited epoch or step is refused
+  if (json.version >= 3 && stateText(json) !== text) {
+    throw new Error(
+      `${FN}: ${file} was edited or corrupted (its SHA-256 differs from the one it records); refused`,
     );
   }
   return json;

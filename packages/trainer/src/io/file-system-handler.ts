@@ -78,10 +78,25 @@ export function fileSystemHandler(
       if (modelJSON == null || typeof modelJSON !== 'object' || modelJSON.modelTopology == null) {
         throw new Error(`${FN}: ${jsonPath} has no modelTopology`);
       }
-      const manifest = modelJSON.weightsManifest ?? [];
+      // without a manifest tfjs would build the model and keep its initial (untrained) weights
+      const manifest = modelJSON.weightsManifest;
+      if (
+        !Array.isArray(manifest) ||
+        manifest.some((g) => !g || !Array.isArray(g.paths) || !Array.isArray(g.weights))
+      ) {
+        throw new Error(
+          `${FN}: ${jsonPath} has no valid weightsManifest (a list of { paths, weights }); refused: it would load untrained weights`,
+        );
+      }
       // check every path before reading any file
-      const names = manifest.flatMap((group) => group.paths ?? []);
+      const names = manifest.flatMap((group) => group.paths);
       const files = names.map((p) => safeJoin(FN, root, p));
+      const bin = path.join(root, WEIGHTS_BIN);
+      if (!files.includes(bin) && (await exists(bin))) {
+        throw new Error(
+          `${FN}: ${jsonPath}'s weightsManifest does not name ${WEIGHTS_BIN} (it names ${names.join(', ') || 'no file'}), which lies beside it; refused`,
+        );
+      }
       return tf.io.getModelArtifactsForJSON(modelJSON, async (weightsManifest) => {
         const specs = weightsManifest.flatMap((g) => g.weights);
         const need = specBytes(specs);
@@ -104,4 +119,11 @@ export function fileSystemHandler(
       });
     },
   };
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.lstat(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -59,7 +59,8 @@ describe('checkpoint integrity', () => {
 
   it('records size and SHA-256 of every file; an intact checkpoint restores', async () => {
     const json = JSON.parse(readFileSync(path.join(good, 'state.json'), 'utf8'));
-    expect(json.version).toBe(2);
+    expect(json.version).toBe(3);
+    expect(json.stateSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(json.files).sort()).toEqual([
       'encoder/model.json',
       'encoder/weights.bin',
@@ -105,6 +106,22 @@ describe('checkpoint integrity', () => {
       'truncated state.json',
       (c: string) => truncateSync(path.join(c, 'state.json'), 40),
       /state\.json is not valid JSON/,
+    ],
+    [
+      'state.json epoch edited',
+      (c: string) => {
+        const f = path.join(c, 'state.json');
+        writeFileSync(f, readFileSync(f, 'utf8').replace('"epoch": 1,', '"epoch": 0,'));
+      },
+      /state\.json was edited or corrupted/,
+    ],
+    [
+      'state.json step edited',
+      (c: string) => {
+        const f = path.join(c, 'state.json');
+        writeFileSync(f, readFileSync(f, 'utf8').replace('"step": 2,', '"step": 1,'));
+      },
+      /state\.json was edited or corrupted/,
     ],
     [
       'weights.bin a symlink outside',
@@ -167,6 +184,35 @@ describe('checkpoint integrity', () => {
     expect(readdirSync(dir).filter((n) => n.startsWith('.stale'))).toEqual([]);
     p.method.dispose();
     p.encoder.dispose();
+  });
+
+  it.each([
+    ['without weightsManifest', (j: Record<string, unknown>) => void delete j.weightsManifest],
+    [
+      'with an empty weightsManifest',
+      (j: Record<string, unknown>) => void (j.weightsManifest = []),
+    ],
+    [
+      'whose manifest names another file',
+      (j: Record<string, unknown>) =>
+        void (j.weightsManifest = [{ paths: ['other.bin'], weights: [] }]),
+    ],
+  ])('a model.json %s is refused in one line, never loaded untrained', async (name, edit) => {
+    const m = path.join(dir, `manifest-${name.replace(/\W+/g, '-')}`);
+    const enc = tinyEncoder(3);
+    await saveModel(enc, m);
+    enc.dispose();
+    const f = path.join(m, 'model.json');
+    const json = JSON.parse(readFileSync(f, 'utf8'));
+    edit(json);
+    writeFileSync(f, JSON.stringify(json));
+    if (name.includes('another')) writeFileSync(path.join(m, 'other.bin'), new Uint8Array(0));
+    const err = await loadModel(m).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(
+      /^fileSystemHandler: .*model\.json( has no valid weightsManifest|'s weightsManifest does not name weights\.bin)/,
+    );
+    expect((err as Error).message).not.toMatch(/\n/);
   });
 
   it('a model folder (saveModel) refuses a truncated or extended weights.bin, naming it', async () => {

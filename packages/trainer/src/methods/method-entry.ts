@@ -9,6 +9,8 @@ export interface OptionSpec {
   default: number | boolean | string;
   /** One line for the help text. */
   doc: string;
+  /** Values a number option accepts: `min` (excluded with `exclusiveMin`) to `max`. Default: any finite number. */
+  range?: { min: number; max: number; exclusiveMin?: boolean };
 }
 
 /** A method as the registry lists it: what the CLI, the tests and the study read. */

@@ -99,6 +99,12 @@ export function mlm(opts: MlmOptions): MlmMethod {
     );
   }
   const { maskProb = 0.15, replaceProb = 0.8, randomProb = 0.1, wholeWordMask = false } = opts;
+  if (!(typeof maskProb === 'number' && maskProb > 0 && maskProb <= 1)) {
+    // 0 masks nothing: every label is ignored and the loss is 0/0 = NaN at the first step
+    throw new Error(
+      `${FN}: maskProb must be a number in (0, 1] (0 leaves no token to predict), got ${maskProb}`,
+    );
+  }
   let continuation: Set<number> | undefined;
   if (wholeWordMask) {
     if (typeof tok.continuationTokenIds !== 'function') {
@@ -215,6 +221,7 @@ export const mlmEntry: MethodEntry = {
       type: 'number',
       default: 0.15,
       doc: 'probability that a token is predicted',
+      range: { min: 0, max: 1, exclusiveMin: true }, // 0 predicts nothing: a NaN loss
     },
     { name: 'replaceProb', type: 'number', default: 0.8, doc: 'of those, fraction set to [MASK]' },
     {

@@ -101,6 +101,12 @@ function parseValue(fn: string, spec: OptionSpec, raw: string | boolean): number
       `${fn}: --${kebab(spec.name)} must be ${spec.type === 'integer' ? 'an integer' : 'a number'}, got '${String(raw)}'`,
     );
   }
+  const r = spec.range;
+  if (r && ((r.exclusiveMin ? v <= r.min : v < r.min) || v > r.max)) {
+    throw new Error(
+      `${fn}: --${kebab(spec.name)} must be in ${r.exclusiveMin ? '(' : '['}${r.min}, ${r.max}], got '${String(raw)}'`,
+    );
+  }
   return v;
 }
 
