@@ -48,6 +48,7 @@ export {
   type MaeViews,
   type MaeOutputs,
 } from './methods/mae';
+export { MAE_DIGITS, maeDigitsPretrain, type MaeDigitsPretrainOptions } from './recipes/mae-digits';
 export { mlm, type MlmOptions, type MlmTokenInfo, type MlmMethod } from './methods/mlm';
 export { defaultAugment, imageViews, batchImages } from './methods/views';
 export { cloneModel, emaUpdate } from './methods/momentum-model';

@@ -16,13 +16,15 @@ export function defaultImageEncoder(method: string): ImageEncoderKind {
 /**
  * A fresh image encoder of `kind` for images `[H, W, C]`, seeded: `conv` is
  * `convEncoder()`, `vit` is `vit()` with its CPU defaults (patch 4 when it
- * divides H and W, else 7; dim 64, depth 4, 4 heads, MLP ratio 2).
+ * divides H and W, else 7; dim 64, depth 4, 4 heads, MLP ratio 2) with mean
+ * pooling (MAE's fine-tuning representation; its class token is barely trained
+ * by the reconstruction).
  */
 export function imageEncoder(
   kind: ImageEncoderKind,
   inputShape: [number, number, number],
   seed: number,
 ): LayersModel {
-  if (kind === 'vit') return vit({ inputShape, seed });
+  if (kind === 'vit') return vit({ inputShape, seed, pooling: 'mean' });
   return convEncoder({ inputShape, seed });
 }
