@@ -9,6 +9,7 @@ describe('parseArgs', () => {
       kernels: 'all',
       simd: 'on',
       torch: 'on',
+      model: 'simclr',
     });
   });
 
@@ -17,6 +18,7 @@ describe('parseArgs', () => {
       workers: [1, 2],
       backends: ['wasm'],
       torch: 'on',
+      model: 'simclr',
     });
     expect(parseArgs(['--workers', '2', '--backend', 'cpu', '--torch', 'off'])).toMatchObject({
       workers: [2],
@@ -58,6 +60,7 @@ describe('parseArgs', () => {
       kernels: 'missing',
       simd: 'off',
       torch: 'on',
+      model: 'simclr',
     });
   });
 

@@ -35,6 +35,8 @@ export interface BenchArgs {
   workers?: number[];
   /** With --workers: also PyTorch with 1 and max(workers) threads ('on', default) or not. */
   torch: 'on' | 'off';
+  /** What to time: the reference SimCLR step ('simclr', default) or the ViT and MAE steps ('vit', vit-bench.ts). */
+  model: 'simclr' | 'vit';
 }
 
 const BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu'];
@@ -80,6 +82,12 @@ export const BENCH_FLAGS = {
     default: 'on',
     help: 'with --workers: PyTorch with 1 and max(N) threads in the same run (python3 + torch)',
   },
+  model: {
+    type: 'string',
+    choices: ['simclr', 'vit'],
+    default: 'simclr',
+    help: 'simclr: the reference SimCLR step; vit: the ViT embed / train step and the MAE step (default backend wasm)',
+  },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]\n\n${formatFlags(BENCH_FLAGS)}`;
@@ -104,6 +112,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     kernels: v.kernels,
     simd: v.simd,
     torch: v.torch,
+    model: v.model,
   };
   if (v.workers !== undefined) {
     const counts = v.workers.split(',').map(Number);

@@ -19,6 +19,7 @@ import { parseArgs, type BenchArgs } from './args';
 import { profileKernels, type KernelCall, type KernelTime } from './kernel-profile';
 import { buildSimclrModel, makeSimclrStep } from './simclr-model';
 import { benchWorkers, type TorchResult, type WorkersResult } from './workers-bench';
+import { benchVit } from './vit-bench';
 
 interface BackendResult {
   backend: string;
@@ -226,6 +227,12 @@ function printWorkers(
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   tf.env().set('PROD', true); // no NaN checks / debug work while timing
+  if (args.model === 'vit') {
+    const { leaked, report } = await benchVit(args);
+    if (args.out) await writeFileAtomic(args.out, JSON.stringify(report, null, 2) + '\n');
+    if (leaked) process.exitCode = 1;
+    return;
+  }
   if (args.workers) {
     const names = args.backends === 'all' ? (['wasm'] as BackendName[]) : args.backends;
     const runs = [];

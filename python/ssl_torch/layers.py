@@ -238,6 +238,48 @@ class MultiHeadSelfAttention(nn.Module):
         return self.output(ctx)
 
 
+class VitEmbedding(nn.Module):
+    """@ssl/encoders VitEmbedding: ``[cls_token + pos_embed[0], x + pos_embed[1:]]`` for patch
+    tokens ``x`` ``[B, L, D]``. ``pos_embed`` is a parameter for learned positions and a buffer
+    (saved, not trained) for the fixed 2-D sin-cos table."""
+
+    def __init__(self, cfg, dim):
+        super().__init__()
+        gh, gw = cfg["grid_size"]
+        self.num_patches = gh * gw
+        self.cls_token = nn.Parameter(torch.zeros(dim))
+        table = torch.zeros(1 + self.num_patches, dim)
+        if cfg.get("positions", "sincos") == "learned":
+            self.pos_embed = nn.Parameter(table)
+        else:
+            self.register_buffer("pos_embed", table)
+
+    def forward(self, x):
+        x = x + self.pos_embed[1:].unsqueeze(0)
+        cls = (self.cls_token + self.pos_embed[0]).reshape(1, 1, -1).expand(x.shape[0], 1, -1)
+        return torch.cat([cls, x], dim=1)
+
+
+def _token_pooling(mode):
+    """@ssl/encoders TokenPooling: the class token (``'cls'``) or the mean of the others (``'mean'``)."""
+    if mode == "mean":
+        return lambda x: x[:, 1:].mean(dim=1)
+    return lambda x: x[:, 0]
+
+
+def _reshape(target):
+    """tfjs Reshape of a channels-last tensor: an NCHW input is put in NHWC order first, a rank-4
+    result back in NCHW, so the values land where tfjs puts them."""
+
+    def fn(x):
+        if x.dim() == 4:
+            x = x.permute(0, 2, 3, 1)
+        y = x.reshape(x.shape[0], *target)
+        return y.permute(0, 3, 1, 2) if y.dim() == 4 else y
+
+    return fn
+
+
 class Pool2d(nn.Module):
     """tfjs MaxPooling2D / AveragePooling2D with TensorFlow's padding (average excludes the padding)."""
 
@@ -309,6 +351,12 @@ def make_layer(class_name, cfg, in_shapes):
         return PositionEmbedding(cfg, last)
     if class_name == "MultiHeadSelfAttention":
         return MultiHeadSelfAttention(cfg, last)
+    if class_name == "SslVitEmbedding":
+        return VitEmbedding(cfg, last)
+    if class_name == "SslTokenPooling":
+        return Lambda(_token_pooling(cfg.get("mode", "cls")))
+    if class_name == "Reshape":
+        return Lambda(_reshape(cfg["target_shape"]))
     if class_name == "MaxPooling2D":
         return Pool2d(cfg, "max")
     if class_name == "AveragePooling2D":

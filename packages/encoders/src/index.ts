@@ -16,3 +16,8 @@ export {
   type MultiHeadSelfAttentionArgs,
 } from './multi-head-self-attention';
 export { InitStream, BERT_INIT_STDDEV, type Initializer } from './init';
+export { vit, type VitOptions } from './vit';
+export { vitEncode, vitInfo, type VitEncodeOptions, type VitInfo } from './vit-encode';
+export { VitEmbedding, type VitEmbeddingArgs, type PositionKind } from './vit-embedding';
+export { TokenPooling, type TokenPoolingArgs } from './token-pooling';
+export { sincosTable } from './sincos';

@@ -7,3 +7,5 @@ export { vicregLoss, type VICRegOptions } from './vicreg';
 export { maskedCrossEntropy, IGNORE_INDEX } from './masked-cross-entropy';
 export { dinoLoss, type DinoLossOptions } from './dino';
 export { nnclrLoss, type NNCLRLossOptions } from './nnclr';
+export { maeLoss, type MaeLossOptions } from './mae';
+export { patchify, unpatchify } from './patchify';

@@ -40,6 +40,15 @@ export { barlowTwins, type BarlowTwinsOptions } from './methods/barlow-twins';
 export { vicreg, type VicregOptions } from './methods/vicreg';
 export { dino, dinoTeacherTemperature, type DinoOptions } from './methods/dino';
 export { nnclr, type NnclrOptions } from './methods/nnclr';
+export {
+  mae,
+  randomPatchMask,
+  maskedCount,
+  type MaeOptions,
+  type MaeViews,
+  type MaeOutputs,
+} from './methods/mae';
+export { MAE_DIGITS, maeDigitsPretrain, type MaeDigitsPretrainOptions } from './recipes/mae-digits';
 export { mlm, type MlmOptions, type MlmTokenInfo, type MlmMethod } from './methods/mlm';
 export { defaultAugment, imageViews, batchImages } from './methods/views';
 export { cloneModel, emaUpdate } from './methods/momentum-model';

@@ -1,18 +1,18 @@
 /**
  * The (method, encoder) cases of the methods page: every method of
  * @ssl/trainer's registry, the image methods on the conv encoder and on
- * ResNet-18 (1/8 width), MLM on the Transformer encoder, each at a tiny size
+ * ResNet-18 (1/8 width), MAE on a one-block ViT, MLM on the Transformer encoder, each at a tiny size
  * so that a few steps on SwiftShader take seconds. A method that joins the
  * registry without tiny options here makes the page fail (the e2e test then
  * says which), so no method is skipped silently.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { convEncoder, resnet, transformerEncoder } from '@ssl/encoders';
+import { convEncoder, resnet, transformerEncoder, vit } from '@ssl/encoders';
 import { METHOD_REGISTRY, type MethodEntry, type MlmTokenInfo } from '@ssl/trainer';
 import { seededUniform } from '../gradients/seeded';
 
-export type EncoderKind = 'conv' | 'resnet18' | 'transformer';
+export type EncoderKind = 'conv' | 'resnet18' | 'vit' | 'transformer';
 
 /** One training run of the page. */
 export interface MethodCase {
@@ -47,6 +47,7 @@ const TINY_OPTIONS: Record<string, Record<string, unknown>> = {
   // two global crops at the input size and two local crops at half of it (multi-crop)
   dino: { outDim: 32, hiddenDim: 32, bottleneckDim: 16, localCrops: 2, warmupTeacherEpochs: 1 },
   nnclr: { ...HEADS, queueSize: 32 },
+  mae: { decoderDim: 16, decoderDepth: 1, decoderHeads: 2 },
   mlm: {},
 };
 
@@ -82,7 +83,22 @@ function tokenData(n: number, seed: number): { inputIds: tf.Tensor2D; attentionM
   };
 }
 
+/** Image methods that need a Vision Transformer (MAE runs it on the visible patches only). */
+export const VIT_METHODS: readonly string[] = ['mae'];
+
 function imageEncoder(kind: EncoderKind): { encoder: tfl.LayersModel; shape: number[] } {
+  if (kind === 'vit') {
+    // 28x28 in 16 patches of 7x7, one block of width 16
+    const encoder = vit({
+      inputShape: [28, 28, 1],
+      patchSize: 7,
+      dim: 16,
+      depth: 1,
+      heads: 2,
+      seed: 1,
+    });
+    return { encoder, shape: [28, 28, 1] };
+  }
   if (kind === 'conv') {
     // 28x28: DINO's local crops (14x14) still fit the conv encoder's three convolutions
     const encoder = convEncoder({ inputShape: [28, 28, 1], filters: [8, 16, 32], seed: 1 });
@@ -121,9 +137,11 @@ function entryCases(entry: MethodEntry): MethodCase[] {
       },
     ];
   }
-  const kinds: EncoderKind[] = RESNET_METHODS.includes(entry.name)
-    ? ['conv', 'resnet18']
-    : ['conv'];
+  const kinds: EncoderKind[] = VIT_METHODS.includes(entry.name)
+    ? ['vit']
+    : RESNET_METHODS.includes(entry.name)
+      ? ['conv', 'resnet18']
+      : ['conv'];
   return kinds.map((kind) => ({
     method: entry.name,
     encoder: kind,

@@ -94,7 +94,7 @@ describe('parseCliArgs', () => {
   it.each([
     [
       withArg('--method', 'simclrr'),
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mlm, got 'simclrr'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mae, mlm, got 'simclrr'",
     ],
     [
       withArg('--batch-size', '0'),

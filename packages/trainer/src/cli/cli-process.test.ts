@@ -221,6 +221,39 @@ suite('ssl (the built bin, as a process)', () => {
     expect(readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).not.toBe(metrics);
   });
 
+  it('ssl pretrain --method mae trains a ViT with finite losses; ssl eval reads the saved encoder', () => {
+    const out = path.join(dir, 'mae');
+    const args = pretrain(out, '--quiet', '--workers', '1');
+    args[args.indexOf('simclr')] = 'mae';
+    const r = ssl(args, 60_000);
+    expect(r.status).toBe(0);
+    const losses = readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).loss as number);
+    expect(losses).toHaveLength(2);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(readFileSync(path.join(out, 'encoder', 'model.json'), 'utf8')).toContain(
+      'SslVitEmbedding',
+    );
+    const e = ssl(
+      [
+        'eval',
+        '--encoder',
+        path.join(out, 'encoder'),
+        '--labels-per-class',
+        '1',
+        '--limit',
+        '20',
+        '--backend',
+        'wasm',
+      ],
+      60_000,
+    );
+    expect(e.status).toBe(0);
+    expect(e.stdout).toMatch(/kNN \(k=1\) accuracy: \d+\.\d+%/);
+  });
+
   it('a training error while the progress bar is drawn: one line, exit 1, no hang', () => {
     const out = path.join(dir, 'broken');
     expect(ssl(pretrain(out, '--quiet'), 30_000).status).toBe(0);

@@ -39,7 +39,7 @@ describe('ssl (main)', () => {
     const c = captureIO();
     expect(await main(['pretrain', '--method', 'nope'], c.io)).toBe(2);
     expect(c.err).toEqual([
-      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mlm, got 'nope'",
+      "ssl pretrain: --method must be one of simclr, moco, byol, simsiam, barlow, vicreg, dino, nnclr, mae, mlm, got 'nope'",
     ]);
   });
 

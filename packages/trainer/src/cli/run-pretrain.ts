@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mnistTensors } from '@ssl/data';
 import { imageFolder, textCorpus } from '@ssl/data/node';
-import { convEncoder, transformerEncoder } from '@ssl/encoders';
+import { transformerEncoder } from '@ssl/encoders';
 import { WordPieceTokenizer } from '@ssl/mlm';
 import { pretrain, type PretrainResult } from '../pretrain';
 import type { PretrainData } from '../batches';
@@ -20,6 +20,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { saveModel } from '../io/model-io';
 import type { PretrainArgs } from './args';
 import { checkMemory } from './memory-check';
+import { defaultImageEncoder, imageEncoder } from './image-encoder';
 import { prepareRunFolder } from './run-folder';
 import { lastFiniteLines } from './last-finite';
 
@@ -38,7 +39,7 @@ function imageSetup(a: PretrainArgs): Setup {
     const { images, labels } = mnistTensors({ split: 'train', limit: a.limit });
     labels.dispose();
     return {
-      encoder: convEncoder({ inputShape: [28, 28, 1], seed: a.seed }),
+      encoder: imageEncoder(defaultImageEncoder(a.method), [28, 28, 1], a.seed),
       method: createMethod(a.method, methodOptions(a)),
       data: images,
       dispose: () => images.dispose(),
@@ -51,7 +52,11 @@ function imageSetup(a: PretrainArgs): Setup {
     seed: a.seed,
   });
   return {
-    encoder: convEncoder({ inputShape: [a.imageSize, a.imageSize, a.channels], seed: a.seed }),
+    encoder: imageEncoder(
+      defaultImageEncoder(a.method),
+      [a.imageSize, a.imageSize, a.channels],
+      a.seed,
+    ),
     method: createMethod(a.method, methodOptions(a)),
     data: ds as unknown as PretrainData, // its forEpoch gives epoch e's order: exact resume
     dispose: () => undefined,

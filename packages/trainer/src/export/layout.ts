@@ -12,6 +12,7 @@
  * | SslLayerNormalization, LayerNormalization | gamma, beta | weight, bias | none |
  * | Embedding, PositionEmbedding | embeddings [n,D] | weight [n,D] | none |
  * | MultiHeadSelfAttention | {query,key,value,output}_kernel [D,D], _bias | {query,key,value,output}.weight [D,D] (transposed), .bias | transpose |
+ * | SslVitEmbedding | class_token [D], positions [1+L,D] | cls_token [D], pos_embed [1+L,D] | none |
  */
 
 /** A row-major tensor: its shape and values. */
@@ -93,6 +94,7 @@ export const LAYOUT_RULES: Record<string, Record<string, Rule>> = {
   LayerNormalization: LAYER_NORM,
   Embedding: { embeddings: same('weight') },
   PositionEmbedding: { embeddings: same('weight') },
+  SslVitEmbedding: { class_token: same('cls_token'), positions: same('pos_embed') },
   MultiHeadSelfAttention: Object.fromEntries(
     ['query', 'key', 'value', 'output'].flatMap((p) => [
       [`${p}_kernel`, permuted(`${p}.weight`, [1, 0])],

@@ -14,6 +14,7 @@ import {
   projectionHead,
   resnet,
   transformerEncoder,
+  vit,
 } from '@ssl/encoders';
 import { randomArray } from '@ssl/test-utils'; // also registers the cpu and wasm backends
 import { main } from '../cli/main';
@@ -144,6 +145,28 @@ interface Case {
             tfl.layers.flatten(),
             tfl.layers.dense({ units: 10, activation: 'tanh' }),
           ],
+        }),
+      inputs: imageInputs,
+    },
+    {
+      name: 'ViT (patch 7, sin-cos positions, class token)',
+      build: () =>
+        vit({ inputShape: [28, 28, 1], patchSize: 7, dim: 16, depth: 2, heads: 2, seed: 8 }),
+      inputs: imageInputs,
+    },
+    {
+      name: 'ViT (patch 4, learned positions, mean pooling)',
+      build: () =>
+        vit({
+          inputShape: [28, 28, 1],
+          patchSize: 4,
+          dim: 12,
+          depth: 1,
+          heads: 3,
+          mlpRatio: 3,
+          positions: 'learned',
+          pooling: 'mean',
+          seed: 9,
         }),
       inputs: imageInputs,
     },

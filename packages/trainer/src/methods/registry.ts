@@ -8,6 +8,7 @@ import { barlowTwinsEntry } from './barlow-twins';
 import { vicregEntry } from './vicreg';
 import { dinoEntry } from './dino';
 import { nnclrEntry } from './nnclr';
+import { maeEntry } from './mae';
 import { mlmEntry } from './mlm';
 
 /**
@@ -24,6 +25,7 @@ const entries: MethodEntry[] = [
   vicregEntry,
   dinoEntry,
   nnclrEntry,
+  maeEntry,
   mlmEntry,
 ];
 export const METHOD_REGISTRY: readonly MethodEntry[] = entries;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@ssl/augment';
 import { useBackend } from '@ssl/backends';
-import { convEncoder, transformerEncoder } from '@ssl/encoders';
+import { convEncoder, transformerEncoder, vit } from '@ssl/encoders';
 import { WordPieceTokenizer } from '@ssl/mlm';
 import { randomArray } from '@ssl/test-utils';
 import { createMethod, METHOD_REGISTRY } from '../methods/registry';
@@ -15,7 +15,7 @@ import { parallelGradients, shardBounds, shardViews } from './parallel-step';
 // Data-parallel gradients against one thread on the same batch. Each image
 // method runs on a conv encoder with batch norm and its default heads (batch
 // norm too): synchronized batch norm makes them exact. MLM on a transformer
-// without dropout (dropout draws its own randomness).
+// without dropout (dropout draws its own randomness). MAE on a small ViT.
 
 const B = 8;
 const SHAPE: [number, number, number] = [16, 16, 1];
@@ -28,6 +28,7 @@ const SMALL: Record<string, Record<string, unknown>> = {
   vicreg: { projectionDim: 8, hiddenDim: 16 },
   dino: { outDim: 16, hiddenDim: 16, bottleneckDim: 8, localCrops: 2, localSize: 14 },
   nnclr: { projectionDim: 8, hiddenDim: 16, queueSize: 16 },
+  mae: { decoderDim: 16, decoderDepth: 1, decoderHeads: 2 },
 };
 const CORPUS = [
   'the cat sat on the mat',
@@ -49,7 +50,11 @@ interface Setup {
 
 function imageSetup(name: string): Setup {
   const options = SMALL[name];
-  const encoder = convEncoder({ inputShape: SHAPE, filters: [4, 8, 8], seed: 3, batchNorm: true });
+  // MAE runs a Vision Transformer on the visible patches (16 patches of 4x4 here)
+  const encoder =
+    name === 'mae'
+      ? vit({ inputShape: SHAPE, patchSize: 4, dim: 16, depth: 1, heads: 2, seed: 3 })
+      : convEncoder({ inputShape: SHAPE, filters: [4, 8, 8], seed: 3, batchNorm: true });
   const images = tf.tensor4d(randomArray(B * 16 * 16, 5, 0, 1), [B, ...SHAPE]);
   return { encoder, method: createMethod(name, options), batch: { images }, inputShape: SHAPE };
 }
