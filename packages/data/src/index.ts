@@ -1,6 +1,15 @@
 // @ssl/data — main entry, browser-safe (no Node built-ins). Node-only datasets
 // (image folders, CIFAR-10 files, text corpora) are in '@ssl/data/node'.
 export { batchImages, type BatchImagesOptions, type ImageBatch } from './batch-images';
+export {
+  FASHION_MNIST_CLASSES,
+  fashionMnistTensors,
+  provideFashionMnist,
+  type FashionMnistClassFile,
+  type FashionMnistSplit,
+  type FashionMnistTensors,
+  type FashionMnistTensorsOptions,
+} from './fashion-mnist';
 export { provideMnistDigits, type MnistDigit } from './mnist-source';
 export { loadMnist, type LoadMnistOptions, type MnistArrays, type MnistSplit } from './load-mnist';
 export {
