@@ -10,6 +10,18 @@ export {
   type FashionMnistTensors,
   type FashionMnistTensorsOptions,
 } from './fashion-mnist';
+export {
+  encodeIdx,
+  idxImageArrays,
+  isGzip,
+  parseIdx,
+  type Idx,
+  type IdxArray,
+  type IdxImageArrays,
+  type IdxNames,
+  type IdxType,
+  type ParseIdxOptions,
+} from './idx';
 export { provideMnistDigits, type MnistDigit } from './mnist-source';
 export { loadMnist, type LoadMnistOptions, type MnistArrays, type MnistSplit } from './load-mnist';
 export {
