@@ -50,7 +50,9 @@ export function drawEmbedding(
   ctx.clearRect(0, 0, w, h);
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const lo = (v: number[]) => v.reduce((m, a) => Math.min(m, a), Infinity);
+  const hi = (v: number[]) => v.reduce((m, a) => Math.max(m, a), -Infinity);
+  const [x0, x1, y0, y1] = [lo(xs), hi(xs), lo(ys), hi(ys)];
   const pad = 10;
   points.forEach((p, i) => {
     ctx.fillStyle = DIGIT_COLORS[labels[i] % 10];

@@ -8,8 +8,8 @@ export function drawLossChart(canvas: HTMLCanvasElement, losses: number[]): void
   ctx.strokeStyle = '#999';
   ctx.strokeRect(pad, 5, w - pad - 5, h - pad - 5);
   if (losses.length < 2) return;
-  const lo = Math.min(...losses);
-  const hi = Math.max(...losses);
+  const lo = losses.reduce((m, v) => Math.min(m, v), Infinity);
+  const hi = losses.reduce((m, v) => Math.max(m, v), -Infinity);
   const span = hi - lo || 1;
   const x = (i: number) => pad + ((w - pad - 5) * i) / (losses.length - 1);
   const y = (v: number) => 5 + (h - pad - 10) * (1 - (v - lo) / span);

@@ -83,6 +83,68 @@ describe('textCorpus', () => {
   });
 });
 
+describe('textCorpus: files that are not text', () => {
+  let bad: string;
+  beforeAll(() => (bad = fs.mkdtempSync(path.join(os.tmpdir(), 'ssl-data-bad-text-'))));
+  afterAll(() => fs.rmSync(bad, { recursive: true, force: true }));
+  const write = (name: string, data: string | Uint8Array) => {
+    const file = path.join(bad, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data);
+    return file;
+  };
+
+  it('refuses a binary file (a NUL byte) and bytes that are not UTF-8, naming the file', () => {
+    const bin = write(
+      'model.bin.txt',
+      Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x41]),
+    );
+    expect(() => textCorpus(bin)).toThrow(
+      `textCorpus: '${bin}' is not a text file: it holds a NUL byte (at byte 6); give UTF-8 text files`,
+    );
+    const latin1 = write('latin1.txt', Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // 'café' in Latin-1
+    expect(() => textCorpus(latin1)).toThrow(
+      `textCorpus: '${latin1}' is not a text file: its bytes are not valid UTF-8; give UTF-8 text files`,
+    );
+    // the same word in UTF-8 (with a byte-order mark, dropped) is read
+    const utf8 = write(
+      'utf8.txt',
+      Uint8Array.from([0xef, 0xbb, 0xbf, 0x63, 0x61, 0x66, 0xc3, 0xa9]),
+    );
+    expect(textCorpus(utf8)).toBeDefined();
+  });
+
+  it('refuses a file with a line over maxLineBytes before splitting it, quickly', async () => {
+    const long = write('one-line.txt', 'word '.repeat(240_000)); // 1.2 MB, one line
+    const started = Date.now();
+    expect(() => textCorpus(long)).toThrow(
+      `textCorpus: '${long}' has a line of 1200000 bytes (line 1), over the limit of 1000000 (maxLineBytes); is it text? Raise maxLineBytes to read it`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    const lines = write('lines.txt', 'short\n' + 'x'.repeat(30) + '\nok\n');
+    expect(() => textCorpus(lines, { maxLineBytes: 20 })).toThrow(
+      'has a line of 30 bytes (line 2), over the limit of 20 (maxLineBytes)',
+    );
+    expect((await textCorpus(lines, { maxLineBytes: 30, split: 'lines' }).toArray()).length).toBe(
+      3,
+    );
+    expect(() => textCorpus(lines, { maxLineBytes: 0 })).toThrow(
+      'textCorpus: maxLineBytes must be an integer >= 1, got 0',
+    );
+  });
+
+  it('refuses a bad file met later, while streaming, naming it', async () => {
+    const dir = path.join(bad, 'later');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'fine text\n');
+    fs.writeFileSync(path.join(dir, 'b.txt'), Uint8Array.from([0x41, 0x00, 0x42]));
+    const ds = textCorpus(dir);
+    await expect(ds.toArray()).rejects.toThrow(
+      `textCorpus: '${path.join(dir, 'b.txt')}' is not a text file: it holds a NUL byte (at byte 1)`,
+    );
+  });
+});
+
 describeBackends('textCorpus batching', () => {
   it('batches strings with the standard Dataset methods, leaking nothing', async () => {
     const before = tf.memory().numTensors;

@@ -4,6 +4,7 @@ import * as tfd from '@tensorflow/tfjs-data';
 import { mobyDick, sotu, spamAssassin } from './corpora';
 import { listFiles, pathKind } from './list-files';
 import { checkSplitTextOptions, splitText, type TextSplit } from './split-text';
+import { checkMaxLineBytes, DEFAULT_MAX_LINE_BYTES, decodeTextFile } from './text-file';
 
 /** One piece of text, with its label when the corpus has labels (spam-assassin). */
 export type TextElement = { text: string; label?: 'spam' | 'ham' };
@@ -22,6 +23,11 @@ export type TextCorpusOptions = {
   minLength?: number;
   /** Extensions of the files read from a folder (lower case, with the dot). Default `['.txt']`. */
   extensions?: string[];
+  /**
+   * Longest line accepted in a file, in bytes: a file with a longer line is
+   * refused (naming it) before it is split. Default 1,000,000.
+   */
+  maxLineBytes?: number;
 };
 
 /** The dataset of {@link textCorpus}, with the files it reads (empty for bundled corpora). */
@@ -45,6 +51,10 @@ type Part = { kind: 'docs'; docs: TextElement[] } | { kind: 'file'; file: string
  * Files are read one at a time as the dataset reaches them (streaming). A
  * corpus with no piece at all fails at once with an Error.
  *
+ * Each file is checked as it is read, before anything is split: a file that
+ * holds a NUL byte or bytes that are not UTF-8 (a binary file), or a line
+ * longer than `maxLineBytes`, is refused with an Error naming it.
+ *
  * @example
  * ```ts
  * import { textCorpus } from '@ssl/data/node';
@@ -55,9 +65,15 @@ type Part = { kind: 'docs'; docs: TextElement[] } | { kind: 'file'; file: string
  */
 export function textCorpus(
   source: string | string[],
-  { split = 'documents', minLength = 1, extensions = ['.txt'] }: TextCorpusOptions = {},
+  {
+    split = 'documents',
+    minLength = 1,
+    extensions = ['.txt'],
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  }: TextCorpusOptions = {},
 ): TextCorpusDataset {
   checkSplitTextOptions('textCorpus', { split, minLength });
+  checkMaxLineBytes('textCorpus', maxLineBytes);
   const sources = Array.isArray(source) ? source : [source];
   if (sources.length === 0 || !sources.every((s) => typeof s === 'string' && s.length > 0)) {
     throw new Error(
@@ -80,7 +96,7 @@ export function textCorpus(
 
   // Fail now, not at the first epoch, when nothing would come out: read parts until one yields a piece.
   const firstNonEmpty = parts.findIndex(
-    (p) => pieces(p, p.kind === 'file' ? readText(p.file) : null).length > 0,
+    (p) => pieces(p, p.kind === 'file' ? readText(p.file, maxLineBytes) : null).length > 0,
   );
   if (firstNonEmpty < 0) {
     throw new Error(
@@ -91,7 +107,7 @@ export function textCorpus(
 
   const ds = tfd.generator(async function* () {
     for (const part of parts) {
-      const text = part.kind === 'file' ? await readTextAsync(part.file) : null;
+      const text = part.kind === 'file' ? await readTextAsync(part.file, maxLineBytes) : null;
       yield* pieces(part, text);
     }
   });
@@ -123,22 +139,26 @@ function resolve(source: string, extensions: string[]): Part[] {
   );
 }
 
-function readText(file: string): string {
+function readText(file: string, maxLineBytes: number): string {
+  let bytes: Uint8Array;
   try {
-    return fs.readFileSync(file, 'utf8');
+    bytes = fs.readFileSync(file);
   } catch (e) {
     throw new Error(
       `textCorpus: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  return decodeTextFile('textCorpus', file, bytes, maxLineBytes);
 }
 
-async function readTextAsync(file: string): Promise<string> {
+async function readTextAsync(file: string, maxLineBytes: number): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    return await fs.promises.readFile(file, 'utf8');
+    bytes = await fs.promises.readFile(file);
   } catch (e) {
     throw new Error(
       `textCorpus: cannot read '${file}': ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+  return decodeTextFile('textCorpus', file, bytes, maxLineBytes);
 }

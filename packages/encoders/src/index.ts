@@ -21,3 +21,10 @@ export { vitEncode, vitInfo, type VitEncodeOptions, type VitInfo } from './vit-e
 export { VitEmbedding, type VitEmbeddingArgs, type PositionKind } from './vit-embedding';
 export { TokenPooling, type TokenPoolingArgs } from './token-pooling';
 export { sincosTable } from './sincos';
+export {
+  SeededDropout,
+  dropoutRowSeeds,
+  mixSeeds,
+  withDropoutSeeds,
+  type SeededDropoutArgs,
+} from './seeded-dropout';

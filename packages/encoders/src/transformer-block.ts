@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { InitStream } from './init';
 import { LayerNormalization } from './layer-normalization';
 import { MultiHeadSelfAttention } from './multi-head-self-attention';
+import { SeededDropout } from './seeded-dropout';
 
 /** Resolved settings of one {@link transformerBlock}. */
 export interface TransformerBlockConfig {
@@ -21,12 +22,14 @@ export interface TransformerBlockConfig {
    * left unnormalised.
    */
   norm?: 'post' | 'pre';
+  /** Seed of the dropout masks drawn outside `withDropoutSeeds` (see {@link SeededDropout}). Default `0`. */
+  dropoutSeed?: number;
 }
 
 /**
  * Wires one Transformer encoder block into a functional graph, out of
  * {@link MultiHeadSelfAttention}, {@link LayerNormalization} and built-in
- * layers. Post-LN (BERT, the default):
+ * {@link SeededDropout} and built-in layers. Post-LN (BERT, the default):
  *
  * ```
  * a = LayerNorm(x + Dropout(SelfAttention(x, mask)))
@@ -65,7 +68,11 @@ export function transformerBlock(
     }),
     mask ? [x, mask] : x,
   );
-  h = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_attention_dropout` }), h);
+  const dropoutSeed = cfg.dropoutSeed ?? 0;
+  h = apply(
+    new SeededDropout({ rate: cfg.dropout, seed: dropoutSeed, name: `${p}_attention_dropout` }),
+    h,
+  );
   h = apply(tfl.layers.add({ name: `${p}_attention_add` }), [x, h]);
   const a = apply(
     new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_attention_norm` }),
@@ -89,7 +96,10 @@ export function transformerBlock(
     }),
     f,
   );
-  f = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_ffn_dropout` }), f);
+  f = apply(
+    new SeededDropout({ rate: cfg.dropout, seed: dropoutSeed, name: `${p}_ffn_dropout` }),
+    f,
+  );
   f = apply(tfl.layers.add({ name: `${p}_ffn_add` }), [a, f]);
   return apply(new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_ffn_norm` }), f);
 }
@@ -111,7 +121,14 @@ function preNormBlock(
   const p = cfg.name;
   const dropout = (t: tfl.SymbolicTensor, what: string) =>
     cfg.dropout > 0
-      ? apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_${what}_dropout` }), t)
+      ? apply(
+          new SeededDropout({
+            rate: cfg.dropout,
+            seed: cfg.dropoutSeed ?? 0,
+            name: `${p}_${what}_dropout`,
+          }),
+          t,
+        )
       : t;
 
   const n1 = apply(

@@ -68,6 +68,37 @@ describeBackends('maskedCrossEntropy', () => {
     tf.dispose([logits, labels, g]);
   });
 
+  it('ignores an ignored position completely, even NaN or infinite logits there (loss and gradient)', () => {
+    const [b, t, v] = [1, 4, 3];
+    const clean = randomArray(b * t * v, 7);
+    const labels = [2, -100, 0, -100];
+    const dirty = Float32Array.from(clean);
+    dirty.set([NaN, Infinity, -Infinity], 1 * v); // position 1: ignored
+    dirty.set([NaN, NaN, NaN], 3 * v); // position 3: ignored
+    const expected = naiveMCE(clean, labels, v); // positions 0 and 2 only
+    expectAllClose(loss(dirty, labels, b, t, v), expected, { rtol: 1e-5 });
+    const y = tf.tensor2d(labels, [b, t], 'int32');
+    const x = tf.tensor3d(dirty, [b, t, v]);
+    const g = tf.grad((z: tf.Tensor) => maskedCrossEntropy(z as tf.Tensor3D, y))(x);
+    const grad = Array.from(g.dataSync());
+    expect(grad.every(Number.isFinite)).toBe(true);
+    expect(grad.slice(v, 2 * v)).toEqual([0, 0, 0]);
+    expect(grad.slice(3 * v)).toEqual([0, 0, 0]);
+    // at labelled position 0: (softmax - onehot) / M with M = 2, from the clean logits
+    const row = Array.from(clean.slice(0, v));
+    const lse = logSumExp(row);
+    expectAllClose(
+      grad.slice(0, v),
+      row.map((z, j) => (Math.exp(z - lse) - (j === 2 ? 1 : 0)) / 2),
+      { atol: 1e-6 },
+    );
+    // NaN at a labelled position is not hidden
+    const bad = Float32Array.from(clean);
+    bad[0] = NaN;
+    expect(loss(bad, labels, b, t, v)).toBeNaN();
+    tf.dispose([x, y, g]);
+  });
+
   it('equals log V for uniform logits, and stays finite for huge logits', () => {
     const labels = [0, 3, -100, 4];
     expectAllClose(loss(new Float32Array(2 * 2 * 5).fill(7), labels, 2, 2, 5), Math.log(5));

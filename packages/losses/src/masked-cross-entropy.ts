@@ -15,7 +15,9 @@ const FN = 'maskedCrossEntropy';
  * `loss = (1/M) Σ_{(b,t): label ≠ -100} -log softmax(logits[b,t,:])[label]`
  * where M is the number of labelled positions. The log-softmax is computed as
  * `logsumexp(logits) - logits[label]` with the row maximum subtracted, so large
- * logits do not overflow. When every position is ignored the loss is exactly 0
+ * logits do not overflow. Ignored positions are dropped before the
+ * log-softmax, so their logits (even NaN or infinite ones) touch neither the
+ * loss nor its gradient. When every position is ignored the loss is exactly 0
  * (not NaN), with zero gradient.
  *
  * Labels are checked eagerly: the function reads them synchronously
@@ -41,27 +43,37 @@ export function maskedCrossEntropy(logits: tf.Tensor3D, labels: tf.Tensor2D): tf
     );
   }
   const ids = labels.dataSync();
+  const kept: number[] = []; // flat indices of the labelled positions
+  const keptLabels: number[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
-    if (id !== IGNORE_INDEX && (id < 0 || id >= v)) {
+    if (id === IGNORE_INDEX) continue;
+    if (id < 0 || id >= v) {
       throw new Error(
         `${FN}: labels must be in [0, ${v}) (V = logits.shape[2]) or ${IGNORE_INDEX} (ignore), got ${id} at [${Math.floor(i / t)},${i % t}]`,
       );
     }
+    kept.push(i);
+    keptLabels.push(id);
   }
 
   return tf.tidy(() => {
     const flatLogits = tf.reshape(logits, [b * t, v]); // [B·T, V]
-    const flatLabels = tf.reshape(labels, [b * t]); // [B·T]
-    const keep = tf.notEqual(flatLabels, IGNORE_INDEX); // [B·T] bool
-    const safeLabels = tf.where(keep, flatLabels, tf.zerosLike(flatLabels)); // [B·T], -100 -> 0
-    const target = tf.cast(tf.oneHot(safeLabels, v), 'bool'); // [B·T, V]
+    if (kept.length === 0) {
+      // 0 exactly, as a function of the logits with zero gradient (selecting
+      // nothing: no reduction over an empty tensor, which the wasm backend
+      // does not return as 0)
+      const none = tf.zeros([b * t, v], 'bool');
+      return tf.sum(tf.where(none, flatLogits, tf.zerosLike(flatLogits))) as tf.Scalar;
+    }
+    // Only the labelled rows go on: an ignored position's logits (NaN or
+    // infinite ones included) reach neither the loss nor the gradient.
+    const rows = tf.gather(flatLogits, tf.tensor1d(kept, 'int32')); // [M, V]
+    const target = tf.cast(tf.oneHot(tf.tensor1d(keptLabels, 'int32'), v), 'bool'); // [M, V]
     // logits[label], exact: every other entry is replaced by 0 before the sum.
-    const picked = tf.sum(tf.where(target, flatLogits, tf.zerosLike(flatLogits)), 1); // [B·T]
+    const picked = tf.sum(tf.where(target, rows, tf.zerosLike(rows)), 1); // [M]
     // -log softmax[label] = lse - logit[label] >= 0 (lse >= max >= logit[label]).
-    const nll = tf.sub(tf.logSumExp(flatLogits, 1), picked); // [B·T]
-    const mask = tf.cast(keep, 'float32'); // [B·T]
-    const count = tf.maximum(tf.sum(mask), 1); // M, or 1 when all ignored
-    return tf.div(tf.sum(tf.mul(nll, mask)), count) as tf.Scalar;
+    const nll = tf.sub(tf.logSumExp(rows, 1), picked); // [M]
+    return tf.div(tf.sum(nll), kept.length) as tf.Scalar;
   });
 }

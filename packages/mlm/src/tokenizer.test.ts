@@ -226,3 +226,18 @@ describe('Hugging Face tokenizer.json', () => {
     ).toThrow(/lacks the special token \[PAD\]/);
   });
 });
+
+describe('WordPieceTokenizer: a large vocabulary', () => {
+  it('loads a vocabulary of 200,000 tokens (no argument spread over it) and encodes with it', () => {
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+    for (let i = vocab.length; i < 200_000; i++) vocab.push(`w${i}`);
+    const big = WordPieceTokenizer.fromVocab(vocab);
+    expect(big.vocabSize).toBe(200_000);
+    expect(big.encode('w199999 w5', { addSpecialTokens: false }).ids).toEqual([199_999, 5]);
+    // encodeBatch with 'longest' padding over more rows than a spread can take
+    const texts = Array.from({ length: 130_000 }, (_, i) => (i === 7 ? 'w5 w6 w7' : ''));
+    const enc = big.encodeBatch(texts, { padding: 'longest', addSpecialTokens: false });
+    expect(enc.ids[0]).toEqual([0, 0, 0]);
+    expect(enc.ids[7]).toEqual([5, 6, 7]);
+  });
+});

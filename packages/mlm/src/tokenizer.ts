@@ -70,8 +70,10 @@ export class WordPieceTokenizer {
         `${source ? `${fn}: ${source}:` : `${fn}:`} cannot build the tokenizer: ${(e as Error).message}`,
       );
     }
-    const ids = Object.values(this.vocab);
-    this.vocabSize = Math.max(...ids) + 1;
+    // a loop, not Math.max(...ids): a spread of >~120k arguments overflows the stack
+    let maxId = -1;
+    for (const id of Object.values(this.vocab)) if (id > maxId) maxId = id;
+    this.vocabSize = maxId + 1;
     this.idToTokenMap = new Array<string>(this.vocabSize).fill(SPECIAL_TOKENS.unk);
     for (const [t, id] of Object.entries(this.vocab)) this.idToTokenMap[id] = t;
     this.padTokenId = this.vocab[SPECIAL_TOKENS.pad];
@@ -198,7 +200,7 @@ export class WordPieceTokenizer {
       this.encode(t, { ...opts, padding: padding === 'longest' ? false : padding }),
     );
     if (padding === 'longest') {
-      const len = Math.max(0, ...rows.map((r) => r.ids.length));
+      const len = rows.reduce((m, r) => Math.max(m, r.ids.length), 0);
       for (let i = 0; i < rows.length; i++) rows[i] = this.pad(rows[i], len);
     }
     return { ids: rows.map((r) => r.ids), attentionMask: rows.map((r) => r.attentionMask) };

@@ -17,6 +17,13 @@ describe('stats', () => {
     });
   });
 
+  it('spread takes 200,000 values (no argument spread over them)', () => {
+    const xs = Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 200_000); // a permutation
+    const s = spread(xs);
+    expect([s.min, s.max, s.n]).toEqual([0, 199_999, 200_000]);
+    expect(s.mean).toBeCloseTo(99_999.5, 6);
+  });
+
   it('meanStd prints percent with one decimal by default', () => {
     expect(meanStd(0.853, 0.012)).toBe('85.3 ± 1.2');
     expect(meanStd(2.5, 0.25, { scale: 1, digits: 2 })).toBe('2.50 ± 0.25');

@@ -21,7 +21,10 @@ export interface Spread {
 
 /** The {@link Spread} of `xs`. */
 export function spread(xs: readonly number[]): Spread {
-  return { mean: mean(xs), std: std(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+  // reduce, not Math.min(...xs): a spread of >~120k arguments overflows the stack
+  const min = xs.reduce((m, x) => Math.min(m, x), Infinity);
+  const max = xs.reduce((m, x) => Math.max(m, x), -Infinity);
+  return { mean: mean(xs), std: std(xs), min, max, n: xs.length };
 }
 
 /**

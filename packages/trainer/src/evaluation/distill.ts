@@ -219,7 +219,7 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
   if (labels.some((y) => y >= numClasses)) {
     targets.dispose();
     throw new Error(
-      `${fn}: labelled.labels must be < the teacher's ${numClasses} classes, got ${Math.max(...labels)}`,
+      `${fn}: labelled.labels must be < the teacher's ${numClasses} classes, got ${labels.reduce((m, y) => Math.max(m, y), -Infinity)}`,
     );
   }
 

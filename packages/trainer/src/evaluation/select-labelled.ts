@@ -70,7 +70,7 @@ export function selectLabelled(
       );
     }
     shuffleInPlace(idx, rand);
-    picked.push(...idx.slice(0, take));
+    for (let i = 0; i < take; i++) picked.push(idx[i]);
   }
   return picked.sort((a, b) => a - b);
 }
