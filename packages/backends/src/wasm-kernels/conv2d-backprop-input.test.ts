@@ -4,6 +4,7 @@ import {
   BASIC_CONV_CASES,
   convShapes,
   DILATED_CONV_CASES,
+  SIMD_TILE_CONV_CASES,
   WIDE_AND_POINTWISE_CONV_CASES,
 } from './conv-cases';
 import { naiveConvInputGrad, type ConvCase } from './naive-conv';
@@ -31,12 +32,17 @@ const cases: ConvCase[] = [
     ],
   },
   ...WIDE_AND_POINTWISE_CONV_CASES,
+  ...SIMD_TILE_CONV_CASES,
+  // 1x1, stride 1 and 2, input channels around the 8-wide tile (the strided one has an odd last row)
+  { n: 2, h: 5, w: 4, ci: 9, co: 6, fh: 1, fw: 1, stride: [1, 1], pad: 'valid' },
+  { n: 3, h: 7, w: 6, ci: 12, co: 5, fh: 1, fw: 1, stride: [2, 2], pad: 'valid' },
 ];
 
-// the convolution paths run on Conv2D: this package's SIMD one, or the wasm backend's own
+// default: strided cases on the SIMD input-gradient kernel, stride 1 on the SIMD Conv2D;
+// without SIMD: GEMM + col2im, or the zero-inserted convolution on the wasm backend's Conv2D
 const PATHS = [
-  ['GEMM (default)', tuning.maxPatchElements, true],
-  ['convolution-only, SIMD Conv2D', 0, true],
+  ['SIMD (default)', tuning.maxPatchElements, true],
+  ['GEMM, no SIMD', tuning.maxPatchElements, false],
   ['convolution-only, the wasm backend’s Conv2D', 0, false],
 ] as const;
 

@@ -21,6 +21,13 @@ export const tuning = {
    */
   simd: true,
   /**
+   * Which build of the WASM SIMD kernels: 'auto' (default) = 'relaxed-simd'
+   * (fused multiply-add) where the engine validates relaxed SIMD, else
+   * 'simd128'. Forcing 'relaxed-simd' where it does not validate leaves
+   * the kernels off (their fallbacks run).
+   */
+  simdBuild: 'auto' as 'auto' | 'relaxed-simd' | 'simd128',
+  /**
    * Floats of x and dy per block of images in the SIMD filter gradient:
    * each block is swept once per register tile, so it should stay in cache.
    */
