@@ -13,3 +13,7 @@
  * tfjs-core's ES module files (extensionless imports) cannot be loaded by Node.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { registerFastGradients } from './fast-gradients/register';
+
+// batch norm and mean without full-size constants (over tfjs-core's, just registered)
+registerFastGradients();

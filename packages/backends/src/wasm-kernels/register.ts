@@ -9,6 +9,7 @@ import { identity } from './identity';
 import { maxPoolGrad } from './max-pool-grad';
 import { rememberStockKernel } from './stock-kernels';
 import { sum } from './sum';
+import { tile } from './tile';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import type { WasmKernelArgs } from './wasm-ops';
 
@@ -27,7 +28,8 @@ export const WASM_MISSING_KERNELS: Readonly<Record<string, WasmKernel>> = {
  * profile (see the package README): Conv2D (SIMD direct convolution), Conv2DBackpropInput and MaxPoolGrad
  * (plain loops in tfjs-backend-wasm), Sum over leading axes (bias gradients),
  * BatchMatMul with transposed operands (gradients of dense layers), Identity
- * (a copy in tfjs-backend-wasm; shared data here, as on cpu). The ones
+ * (a copy in tfjs-backend-wasm; shared data here, as on cpu), Tile of a
+ * broadcast (block copies instead of an index per element). The ones
  * that handle only some cases delegate the rest to the wasm backend's own kernel.
  */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, WasmKernel>> = {
@@ -37,6 +39,7 @@ export const WASM_FASTER_KERNELS: Readonly<Record<string, WasmKernel>> = {
   Sum: sum,
   BatchMatMul: batchMatMul,
   Identity: identity,
+  Tile: tile,
 };
 
 /** Options of {@link registerWasmTrainingKernels}. */
