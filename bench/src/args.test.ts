@@ -3,6 +3,9 @@ import { parseArgs } from './args';
 describe('parseArgs', () => {
   it('has the documented defaults', () => {
     expect(parseArgs([])).toEqual({
+      model: 'reference',
+      width: 1,
+      simdBuild: 'auto',
       backends: 'all',
       json: false,
       profile: false,
@@ -46,8 +49,16 @@ describe('parseArgs', () => {
         '--kernels',
         'missing',
         '--simd=off',
+        '--model',
+        'resnet18',
+        '--width=0.25',
+        '--simd-build',
+        'simd128',
       ]),
     ).toEqual({
+      model: 'resnet18',
+      width: 0.25,
+      simdBuild: 'simd128',
       backends: ['wasm', 'cpu'],
       batchSize: 64,
       steps: 3,
@@ -71,5 +82,12 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--fast'])).toThrow("bench: Unknown option '--fast'");
     expect(() => parseArgs(['--out'])).toThrow('bench: --out needs a value');
     expect(() => parseArgs(['--simd', 'yes'])).toThrow(/--simd must be one of on, off/);
+    expect(() => parseArgs(['--model', 'vgg'])).toThrow(
+      /--model must be one of reference, resnet18/,
+    );
+    expect(() => parseArgs(['--width', '0'])).toThrow(/--width must be a number > 0/);
+    expect(() => parseArgs(['--simd-build', 'avx'])).toThrow(
+      /--simd-build must be one of auto, relaxed-simd, simd128/,
+    );
   });
 });

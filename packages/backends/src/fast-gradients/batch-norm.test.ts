@@ -12,13 +12,15 @@ registerFastGradients();
  * Gradients of L = sum(y * w), y = batchNorm(x, mean, variance, offset, scale, eps),
  * by naive loops over x [n, c] (channels last) from the closed forms of dy/d(each input).
  */
+type Values = ArrayLike<number>;
+
 function naiveGrads(
-  x: number[],
+  x: Values,
   c: number,
-  mean: number[],
-  variance: number[],
-  scale: number[],
-  w: number[],
+  mean: Values,
+  variance: Values,
+  scale: Values,
+  w: Values,
   eps: number,
 ): { x: number[]; mean: number[]; variance: number[]; scale: number[]; offset: number[] } {
   const out = {
@@ -45,12 +47,12 @@ describe.each(['cpu', 'wasm'])('the FusedBatchNorm gradient without Tile [%s]', 
   const shape = [2, 3, 5, 4]; // [N, H, W, C]
   const c = 4;
   const size = 2 * 3 * 5 * 4;
-  const x = randomArray(size, 1).map((v) => 3 * v + 0.5);
-  const mean = randomArray(c, 2);
-  const variance = randomArray(c, 3).map((v) => v * v + 0.2);
-  const scale = randomArray(c, 4).map((v) => v + 1.5);
-  const offset = randomArray(c, 5);
-  const w = randomArray(size, 6);
+  const x = Array.from(randomArray(size, 1), (v) => 3 * v + 0.5);
+  const mean = Array.from(randomArray(c, 2));
+  const variance = Array.from(randomArray(c, 3), (v) => v * v + 0.2);
+  const scale = Array.from(randomArray(c, 4), (v) => v + 1.5);
+  const offset = Array.from(randomArray(c, 5));
+  const w = Array.from(randomArray(size, 6));
   const eps = 1e-3;
 
   it('matches the closed form for x, mean, variance, scale and offset, leaking nothing', async () => {
