@@ -38,16 +38,17 @@ const cases: ConvCase[] = [
   { n: 3, h: 7, w: 6, ci: 12, co: 5, fh: 1, fw: 1, stride: [2, 2], pad: 'valid' },
 ];
 
-// default: strided cases on the SIMD input-gradient kernel, stride 1 on the SIMD Conv2D;
-// without SIMD: GEMM + col2im, or the zero-inserted convolution on the wasm backend's Conv2D
+// default: every case on the SIMD input-gradient kernel; without SIMD: GEMM + col2im (strided)
+// or the convolution of dy on the wasm backend's Conv2D (stride 1, or every case with limit 0)
 const PATHS = [
-  ['SIMD (default)', tuning.maxPatchElements, true],
-  ['GEMM, no SIMD', tuning.maxPatchElements, false],
-  ['convolution-only, the wasm backend’s Conv2D', 0, false],
+  ['SIMD (default)', tuning.maxPatchElements, true, tuning.simdBlockFloats],
+  ['SIMD, one image per cache block', tuning.maxPatchElements, true, 1],
+  ['GEMM, no SIMD', tuning.maxPatchElements, false, tuning.simdBlockFloats],
+  ['convolution-only, the wasm backend’s Conv2D', 0, false, tuning.simdBlockFloats],
 ] as const;
 
-describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit, simd) => {
-  useTuning({ maxPatchElements: limit, simd });
+describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit, simd, blockFloats) => {
+  useTuning({ maxPatchElements: limit, simd, simdBlockFloats: blockFloats });
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches the cpu backend', async (i, c) => {
     const { x, dy, filter } = convShapes(c);

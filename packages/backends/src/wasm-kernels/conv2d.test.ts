@@ -22,10 +22,11 @@ const cases: ConvCase[] = [
 ];
 
 describe.each([
-  ['SIMD', true],
-  ['the wasm backend’s own', false],
-] as const)('Conv2D [wasm], %s', (_path, simd) => {
-  useTuning({ simd });
+  ['SIMD', true, 1 << 17],
+  ['SIMD, one image per cache block', true, 1],
+  ['the wasm backend’s own', false, 1 << 17],
+] as const)('Conv2D [wasm], %s', (_path, simd, simdBlockFloats) => {
+  useTuning({ simd, simdBlockFloats });
 
   // tfjs-backend-wasm 4.22's own Conv2D writes zeros where a strided 'same' convolution
   // with a 3x1 filter pads rows only (SIMD_TILE_CONV_CASES[4], found here): ours is right

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backpropConvInfo, type BackpropConvAttrs } from './conv-geometry';
 import { heapAddress, simdKernels, type SimdKernels } from './simd/module';
 import { stockKernel } from './stock-kernels';
+import { tuning } from './tuning';
 import { WasmOps, type WasmKernelArgs } from './wasm-ops';
 
 /**
@@ -93,7 +94,13 @@ function forward(
     info.strideWidth,
     info.dilationHeight,
     info.dilationWidth,
+    imageBlock(hp * wp * info.inChannels + info.outHeight * info.outWidth * info.outChannels),
     heapAddress(ops.view(out)),
   );
   return out;
+}
+
+/** Images per cache block of the SIMD convolutions, for `floatsPerImage` of input and output. */
+export function imageBlock(floatsPerImage: number): number {
+  return Math.max(1, Math.floor(tuning.simdBlockFloats / floatsPerImage));
 }

@@ -28,8 +28,9 @@ export const tuning = {
    */
   simdBuild: 'auto' as 'auto' | 'relaxed-simd' | 'simd128',
   /**
-   * Floats of x and dy per block of images in the SIMD filter gradient:
-   * each block is swept once per register tile, so it should stay in cache.
+   * Floats of x and dy per block of images in the SIMD convolutions (filter
+   * gradient, forward, input gradient): each block is swept once per
+   * register tile or filter slice, so it should stay in cache (L2).
    */
   simdBlockFloats: 1 << 17,
 };

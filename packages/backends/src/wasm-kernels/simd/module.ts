@@ -83,6 +83,7 @@ export interface SimdKernels {
     dxp: number,
     hp: number,
     wp: number,
+    block: number,
   ): void;
   conv2d_forward(
     xp: number,
@@ -100,6 +101,7 @@ export interface SimdKernels {
     sw: number,
     dh: number,
     dw: number,
+    block: number,
     out: number,
   ): void;
 }
