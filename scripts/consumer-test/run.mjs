@@ -6,8 +6,8 @@
 // under moduleResolution node16, bundler and node10, builds a page of the
 // browser entries with Vite, runs two custom training loops and the root
 // README's "A taste". Run after `npm run build`: `npm run test:consumer`.
-// Prints one line per check and writes jest-results.json (counted by
-// scripts/jest-totals.mjs). KEEP=1 keeps the scratch folder.
+// Prints one line per check and writes jest-results-node<major>.json (counted by
+// scripts/jest-totals.mjs; CI runs it on Node 20 and 24). KEEP=1 keeps the scratch folder.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -344,7 +344,7 @@ function finish() {
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   writeFileSync(
-    join(here, 'jest-results.json'),
+    join(here, `jest-results-node${process.versions.node.split('.')[0]}.json`),
     JSON.stringify({
       numPassedTests: passed,
       numFailedTests: failed,
@@ -357,7 +357,7 @@ function finish() {
   if (process.env.KEEP) console.log(`scratch app kept in ${app}`);
   else rmSync(work, { recursive: true, force: true });
   console.log(
-    `consumer test: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `consumer test (Node ${process.version}): ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   process.exit(failed ? 1 : 0);
 }
