@@ -9,7 +9,8 @@ shortcuts, no conv bias, batch norm) on 32x32x3, then dense(512) relu - dense(12
 The step: two views (the batch and its mirror), cosine logits / 0.1 over B x B, softmax cross-entropy
 against the diagonal, Adam 1e-3.
 
-usage: python3 simclr_step.py THREADS BATCH STEPS WARMUP [MODEL [WIDTH]]   -> one JSON line on stdout
+usage: python3 simclr_step.py THREADS BATCH STEPS WARMUP [MODEL [WIDTH [DEVICE]]]   -> one JSON line
+DEVICE: cpu (default) or cuda (bench/gpu/run.sh); loss.item() waits for the GPU every step.
 """
 import json
 import sys
@@ -71,15 +72,16 @@ def main() -> None:
     threads, batch, steps, warmup = (int(a) for a in sys.argv[1:5])
     name = sys.argv[5] if len(sys.argv) > 5 else "reference"
     width = float(sys.argv[6]) if len(sys.argv) > 6 else 1.0
+    device = torch.device(sys.argv[7] if len(sys.argv) > 7 else "cpu")
     if name not in MODELS:
         raise SystemExit(f"simclr_step.py: MODEL must be one of {', '.join(MODELS)}, got {name!r}")
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     build, shape = MODELS[name]
-    model = build(width)
+    model = build(width).to(device)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-    x = torch.rand(batch, *shape)
-    labels = torch.arange(batch)
+    x = torch.rand(batch, *shape).to(device)
+    labels = torch.arange(batch).to(device)
 
     def step() -> float:
         z1 = F.normalize(model(torch.flip(x, dims=[3])), dim=1)
@@ -100,6 +102,7 @@ def main() -> None:
         "model": name,
         "width": width,
         "threads": torch.get_num_threads(),
+        "device": str(device),
         "batchSize": batch,
         "steps": steps,
         "imagesPerSecond": batch * steps / wall,
