@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul } from './batch-mat-mul';
-import { conv2D } from './conv2d';
+import { conv2D, fusedConv2D } from './conv2d';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop-filter';
@@ -25,7 +25,8 @@ export const WASM_MISSING_KERNELS: Readonly<Record<string, WasmKernel>> = {
 
 /**
  * Faster replacements for wasm kernels that dominate a training step's
- * profile (see the package README): Conv2D (SIMD direct convolution), Conv2DBackpropInput and MaxPoolGrad
+ * profile (see the package README): Conv2D and FusedConv2D without bias or activation (SIMD direct
+ * convolution), Conv2DBackpropInput and MaxPoolGrad
  * (plain loops in tfjs-backend-wasm), Sum over leading axes (bias gradients),
  * BatchMatMul with transposed operands (gradients of dense layers), Identity
  * (a copy in tfjs-backend-wasm; shared data here, as on cpu), Tile of a
@@ -34,6 +35,7 @@ export const WASM_MISSING_KERNELS: Readonly<Record<string, WasmKernel>> = {
  */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, WasmKernel>> = {
   Conv2D: conv2D,
+  FusedConv2D: fusedConv2D,
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,

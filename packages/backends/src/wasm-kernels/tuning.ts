@@ -28,6 +28,15 @@ export const tuning = {
    */
   simdBuild: 'auto' as 'auto' | 'relaxed-simd' | 'simd128',
   /**
+   * Input channels for which the SIMD forward convolution replaces XNNPACK's
+   * (`Conv2D`, and `FusedConv2D` without bias or activation): measured on
+   * Node 24 (AMD EPYC, one thread, B = 32-128), ours is 1.2-1.3x faster at
+   * 16-128 input channels, even at 256, and slower below 8 (2.6x at 1, 7x at
+   * 3) and at 512 (1.5x). Outside [min, max] the wasm backend's own runs.
+   */
+  simdConvMinChannels: 8,
+  simdConvMaxChannels: 256,
+  /**
    * Floats of x and dy per block of images in the SIMD convolutions (filter
    * gradient, forward, input gradient): each block is swept once per
    * register tile or filter slice, so it should stay in cache (L2).
