@@ -37,8 +37,11 @@ mkdirSync(tgzDir, { recursive: true });
 const results = [];
 const started = Date.now();
 
-/** Runs a command; returns its output, throws with the output's tail when it fails. */
-function run(cmd, args, { cwd = app, timeout = 300_000, env = {} } = {}) {
+/**
+ * Runs a command; returns its output (stdout then stderr; only stdout with `stdoutOnly`, for
+ * JSON that npm's warnings on stderr must not follow), throws with the output's tail when it fails.
+ */
+function run(cmd, args, { cwd = app, timeout = 300_000, env = {}, stdoutOnly = false } = {}) {
   const r = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
@@ -53,7 +56,7 @@ function run(cmd, args, { cwd = app, timeout = 300_000, env = {} } = {}) {
       `${cmd} ${args.join(' ')}: ${why}\n${out.trim().split('\n').slice(-15).join('\n')}`,
     );
   }
-  return out;
+  return stdoutOnly ? (r.stdout ?? '') : out;
 }
 
 function check(name, fn) {
@@ -81,7 +84,10 @@ const tarballs = [];
 for (const p of packages) {
   check(`pack ${p.pkg.name}`, () => {
     const [info] = JSON.parse(
-      run('npm', ['pack', '--json', '--pack-destination', tgzDir], { cwd: p.dir }),
+      run('npm', ['pack', '--json', '--pack-destination', tgzDir], {
+        cwd: p.dir,
+        stdoutOnly: true,
+      }),
     );
     const file = join(tgzDir, info.filename);
     tarballs.push({ name: p.pkg.name, file, pkg: p.pkg });
