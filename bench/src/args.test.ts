@@ -3,13 +3,15 @@ import { parseArgs } from './args';
 describe('parseArgs', () => {
   it('has the documented defaults', () => {
     expect(parseArgs([])).toEqual({
+      model: 'reference',
+      width: 1,
+      simdBuild: 'auto',
       backends: 'all',
       json: false,
       profile: false,
       kernels: 'all',
       simd: 'on',
       torch: 'on',
-      model: 'simclr',
     });
   });
 
@@ -18,7 +20,7 @@ describe('parseArgs', () => {
       workers: [1, 2],
       backends: ['wasm'],
       torch: 'on',
-      model: 'simclr',
+      model: 'reference',
     });
     expect(parseArgs(['--workers', '2', '--backend', 'cpu', '--torch', 'off'])).toMatchObject({
       workers: [2],
@@ -48,8 +50,16 @@ describe('parseArgs', () => {
         '--kernels',
         'missing',
         '--simd=off',
+        '--model',
+        'resnet18',
+        '--width=0.25',
+        '--simd-build',
+        'simd128',
       ]),
     ).toEqual({
+      model: 'resnet18',
+      width: 0.25,
+      simdBuild: 'simd128',
       backends: ['wasm', 'cpu'],
       batchSize: 64,
       steps: 3,
@@ -60,7 +70,6 @@ describe('parseArgs', () => {
       kernels: 'missing',
       simd: 'off',
       torch: 'on',
-      model: 'simclr',
     });
   });
 
@@ -74,5 +83,12 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--fast'])).toThrow("bench: Unknown option '--fast'");
     expect(() => parseArgs(['--out'])).toThrow('bench: --out needs a value');
     expect(() => parseArgs(['--simd', 'yes'])).toThrow(/--simd must be one of on, off/);
+    expect(() => parseArgs(['--model', 'vgg'])).toThrow(
+      /--model must be one of reference, resnet18, vit/,
+    );
+    expect(() => parseArgs(['--width', '0'])).toThrow(/--width must be a number > 0/);
+    expect(() => parseArgs(['--simd-build', 'avx'])).toThrow(
+      /--simd-build must be one of auto, relaxed-simd, simd128/,
+    );
   });
 });

@@ -1,11 +1,16 @@
 import type { BackendName } from '@ssl/backends';
 import { formatFlags, parseCommandLine } from '@ssl/trainer/node';
+import { MODEL_NAMES, type BenchModelName } from './models';
 
 /** Command-line options of the SimCLR step benchmark. */
 export interface BenchArgs {
+  /** Which model the SimCLR step trains (models.ts). Default 'reference'. */
+  model: BenchModelName | 'vit';
+  /** Multiplier of the model's channel counts. Default 1. */
+  width: number;
   /** Backends to measure; 'all' (default) = every installed one of tensorflow, wasm, cpu. */
   backends: BackendName[] | 'all';
-  /** Images per view per step. Default 256 (16 on cpu, which runs at about 1 image/s). */
+  /** Images per view per step. Default: the model's (reference 256, resnet18 32; less on cpu). */
   batchSize?: number;
   /** Timed steps. Default 10 (1 on cpu). */
   steps?: number;
@@ -31,18 +36,32 @@ export interface BenchArgs {
    * their XNNPACK/JavaScript fallbacks ('off': the kernels before them).
    */
   simd: 'on' | 'off';
+  /** wasm: which build of the SIMD kernels ('auto': relaxed SIMD where the engine has it). */
+  simdBuild: 'auto' | 'relaxed-simd' | 'simd128';
   /** Worker counts to run the reference step with through `pretrain({ workers })` (absent: the direct step). */
   workers?: number[];
-  /** With --workers: also PyTorch with 1 and max(workers) threads ('on', default) or not. */
+  /** Also PyTorch, the same step and shapes ('on', default) or not: 1 thread (and max(workers) threads). */
   torch: 'on' | 'off';
-  /** What to time: the reference SimCLR step ('simclr', default) or the ViT and MAE steps ('vit', vit-bench.ts). */
-  model: 'simclr' | 'vit';
 }
 
 const BACKENDS = ['tensorflow', 'wasm', 'webgpu', 'webgl', 'cpu'];
 
 /** The flags; the parser and the usage both read this. */
 export const BENCH_FLAGS = {
+  model: {
+    type: 'string',
+    choices: [...MODEL_NAMES, 'vit'],
+    default: 'reference',
+    help: 'the model the SimCLR step trains (bench/src/models.ts); vit: the ViT embed / train step and the MAE step (vit-bench.ts)',
+  },
+  width: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 64,
+    default: 1,
+    help: "multiplier of the model's channel counts",
+  },
   backend: {
     type: 'string',
     value: 'B[,B]',
@@ -52,7 +71,7 @@ export const BENCH_FLAGS = {
     type: 'int',
     min: 2,
     max: 65_536,
-    help: 'images per view per step (default 256, cpu 16)',
+    help: "images per view per step (default: the model's, reference 256, resnet18 32)",
   },
   steps: { type: 'int', min: 1, max: 100_000, help: 'timed steps (default 10, cpu 1)' },
   warmup: { type: 'int', min: 0, max: 100_000, help: 'untimed steps first (default 1, cpu 0)' },
@@ -71,6 +90,12 @@ export const BENCH_FLAGS = {
     default: 'on',
     help: 'wasm: the WASM SIMD kernels of @ssl/backends (on) or their fallbacks (off: the kernels before them)',
   },
+  'simd-build': {
+    type: 'string',
+    choices: ['auto', 'relaxed-simd', 'simd128'],
+    default: 'auto',
+    help: 'wasm: build of the SIMD kernels (auto: relaxed SIMD, i.e. fused multiply-add, where the engine validates it)',
+  },
   workers: {
     type: 'string',
     value: 'N[,N]',
@@ -80,13 +105,7 @@ export const BENCH_FLAGS = {
     type: 'string',
     choices: ['on', 'off'],
     default: 'on',
-    help: 'with --workers: PyTorch with 1 and max(N) threads in the same run (python3 + torch)',
-  },
-  model: {
-    type: 'string',
-    choices: ['simclr', 'vit'],
-    default: 'simclr',
-    help: 'simclr: the reference SimCLR step; vit: the ViT embed / train step and the MAE step (default backend wasm)',
+    help: 'PyTorch, same step and shapes, with 1 (and max(N)) threads in the same run (python3 + torch)',
   },
 } as const;
 
@@ -106,13 +125,15 @@ export function parseArgs(argv: string[]): BenchArgs {
     backends = names as BackendName[];
   }
   const out: BenchArgs = {
+    model: v.model as BenchArgs['model'],
+    width: v.width,
+    simdBuild: v['simd-build'] as BenchArgs['simdBuild'],
     backends,
     json: v.json,
     profile: v.profile,
     kernels: v.kernels,
     simd: v.simd,
     torch: v.torch,
-    model: v.model,
   };
   if (v.workers !== undefined) {
     const counts = v.workers.split(',').map(Number);

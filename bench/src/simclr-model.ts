@@ -3,25 +3,27 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 /**
  * The reference encoder of the backends issue (same as the PyTorch peer,
- * /work/shared/peer/simclr_step_torch.py): 28x28x1 -> conv32 (valid) -> pool ->
+ * python/simclr_step.py): 28x28x1 -> conv32 (valid) -> pool ->
  * conv64 (same) -> pool -> conv128 (stride 2) -> global average pool ->
- * dense128 relu -> batch norm -> dense64. Built with tfjs-layers directly so
- * the benchmark depends on no other @ssl package.
+ * dense128 relu -> batch norm -> dense64. Built with tfjs-layers directly.
+ * `width` scales the 32/64/128 filters and the 128 units (rounded, >= 1;
+ * default 1: the reference).
  */
-export function buildSimclrModel(seed = 0): tfl.LayersModel {
+export function buildSimclrModel(seed = 0, width = 1): tfl.LayersModel {
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: seed + k });
+  const w = (n: number) => Math.max(1, Math.round(n * width));
   return tfl.sequential({
     layers: [
       tfl.layers.conv2d({
         inputShape: [28, 28, 1],
-        filters: 32,
+        filters: w(32),
         kernelSize: 3,
         activation: 'relu',
         kernelInitializer: init(1),
       }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({
-        filters: 64,
+        filters: w(64),
         kernelSize: 3,
         padding: 'same',
         activation: 'relu',
@@ -29,14 +31,14 @@ export function buildSimclrModel(seed = 0): tfl.LayersModel {
       }),
       tfl.layers.maxPooling2d({ poolSize: 2 }),
       tfl.layers.conv2d({
-        filters: 128,
+        filters: w(128),
         kernelSize: 3,
         strides: 2,
         activation: 'relu',
         kernelInitializer: init(3),
       }),
       tfl.layers.globalAveragePooling2d({}),
-      tfl.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(4) }),
+      tfl.layers.dense({ units: w(128), activation: 'relu', kernelInitializer: init(4) }),
       tfl.layers.batchNormalization(),
       tfl.layers.dense({ units: 64, kernelInitializer: init(5) }),
     ],

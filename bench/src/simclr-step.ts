@@ -1,8 +1,11 @@
 /**
- * `npm run bench` — the reference SimCLR training step of the backends issue
- * on each available TensorFlow.js backend: images/second, batch size, tensors
- * leaked per step (must be 0) and peak memory; `--json` for machine-readable
- * output, `--profile` for the time per kernel. See `USAGE` in args.ts.
+ * `npm run bench` — a SimCLR training step (the reference model of the
+ * backends issue, or another of models.ts with --model) on each available
+ * TensorFlow.js backend, beside PyTorch with the same step and shapes:
+ * images/second, the ratios to PyTorch, the WASM SIMD build, batch size,
+ * tensors leaked per step (must be 0) and peak memory; `--json` for
+ * machine-readable output, `--profile` for the time per kernel. See `USAGE`
+ * in args.ts.
  */
 import { writeFileAtomic } from '@ssl/trainer/node';
 import * as os from 'os';
@@ -13,12 +16,20 @@ import {
   registerWasmTrainingKernels,
   tuning,
   useBackend,
+  wasmSimdBuild,
   type BackendName,
 } from '@ssl/backends';
 import { parseArgs, type BenchArgs } from './args';
 import { profileKernels, type KernelCall, type KernelTime } from './kernel-profile';
-import { buildSimclrModel, makeSimclrStep } from './simclr-model';
-import { benchWorkers, type TorchResult, type WorkersResult } from './workers-bench';
+import { BENCH_MODELS, type BenchModelName } from './models';
+import { makeSimclrStep } from './simclr-model';
+import {
+  benchWorkers,
+  runTorch,
+  torchRatio,
+  type TorchResult,
+  type WorkersResult,
+} from './workers-bench';
 import { benchVit } from './vit-bench';
 
 interface BackendResult {
@@ -27,6 +38,8 @@ interface BackendResult {
   kernels?: 'all' | 'missing';
   /** wasm only: whether the WASM SIMD kernels of @ssl/backends were on. */
   simd?: 'on' | 'off';
+  /** wasm only: the build of the SIMD kernels that ran ('none': off or unavailable). */
+  simdBuild?: string;
   batchSize: number;
   steps: number;
   imagesPerSecond: number;
@@ -75,11 +88,13 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   if (name === 'wasm' && args.kernels === 'missing') await useWasmWithMissingKernelsOnly();
   else await useBackend(name, { quiet: true });
   tuning.simd = args.simd === 'on';
-  const batchSize = args.batchSize ?? (name === 'cpu' ? 16 : 256);
+  tuning.simdBuild = args.simdBuild;
+  const spec = BENCH_MODELS[args.model as BenchModelName];
+  const batchSize = args.batchSize ?? (name === 'cpu' ? spec.cpuBatchSize : spec.batchSize);
   const steps = args.steps ?? (name === 'cpu' ? 1 : 10);
   const warmup = args.warmup ?? (name === 'cpu' ? 0 : 1);
-  const model = buildSimclrModel(0);
-  const x = tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 0) as tf.Tensor4D;
+  const model = spec.build(0, args.width);
+  const x = tf.randomUniform([batchSize, ...spec.inputShape], 0, 1, 'float32', 0) as tf.Tensor4D;
   const simclr = makeSimclrStep(model, x);
   let loss = NaN;
   for (let i = 0; i < warmup; i++) {
@@ -112,6 +127,7 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
     backend: name,
     kernels: name === 'wasm' ? args.kernels : undefined,
     simd: name === 'wasm' ? args.simd : undefined,
+    simdBuild: name === 'wasm' ? wasmSimdBuild(tf.backend()) : undefined,
     batchSize,
     steps,
     imagesPerSecond: (batchSize * steps) / seconds,
@@ -130,18 +146,27 @@ async function benchBackend(name: BackendName, args: BenchArgs): Promise<Backend
   return result;
 }
 
-function printTable(results: BackendResult[]): void {
-  const load = os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-  console.log(
-    `SimCLR reference step (28x28x1, two views, Adam) on ${os.cpus().length} CPUs, load average ${load}`,
+/** The first line of every report: what ran, where. */
+function header(args: BenchArgs, what: string): string {
+  const spec = BENCH_MODELS[args.model as BenchModelName];
+  const width = args.width === 1 ? '' : `, width ${args.width}`;
+  return (
+    `SimCLR step${what}, model ${args.model} (${spec.inputShape.join('x')}${width}; two views, Adam)` +
+    ` on Node ${process.version}, ${os.cpus().length} CPUs, load average ${loadLine()}`
   );
+}
+
+function printTable(
+  args: BenchArgs,
+  results: BackendResult[],
+  torch: (TorchResult | { error: string })[],
+): void {
+  console.log(header(args, ''));
   for (const r of results) {
     const heap = r.wasmHeapMiB != null ? `  wasm heap ${r.wasmHeapMiB.toFixed(0)} MiB` : '';
+    const build = r.simdBuild != null ? ` [SIMD ${r.simdBuild}]` : '';
     console.log(
-      `${(r.kernels === 'missing' ? `${r.backend}*` : r.backend).padEnd(10)} B=${String(r.batchSize).padEnd(4)} ${r.imagesPerSecond.toFixed(1).padStart(8)} images/s` +
+      `${(r.kernels === 'missing' ? `${r.backend}*` : r.backend).padEnd(10)}${build} B=${String(r.batchSize).padEnd(4)} ${r.imagesPerSecond.toFixed(1).padStart(8)} images/s` +
         `  ${r.secondsPerStep.toFixed(3)} s/step (${r.imagesPerCpuSecond.toFixed(1)} images per CPU-second)  leaked ${r.leakedTensorsPerStep} tensors/step` +
         `  peak RSS ${r.peakRssMiB.toFixed(0)} MiB${heap}`,
     );
@@ -162,6 +187,22 @@ function printTable(results: BackendResult[]): void {
       }
     }
   }
+  for (const t of torch) {
+    if ('error' in t) {
+      console.log(`PyTorch: not run: ${t.error}`);
+      continue;
+    }
+    console.log(
+      `PyTorch ${t.torch} threads=${t.threads} B=${t.batchSize}  ${t.imagesPerSecond.toFixed(1).padStart(7)} images/s  ${t.imagesPerCpuSecond.toFixed(1)} images per CPU-second`,
+    );
+    for (const r of results) {
+      if (r.batchSize !== t.batchSize) continue;
+      console.log(
+        `  ${r.backend}${r.simdBuild != null ? ` [SIMD ${r.simdBuild}]` : ''} / PyTorch ${t.threads} thread: ${torchRatio(r.imagesPerSecond, t.imagesPerSecond)}` +
+          ` (per CPU-second ${torchRatio(r.imagesPerCpuSecond, t.imagesPerCpuSecond)})`,
+      );
+    }
+  }
 }
 
 function loadLine(): string {
@@ -172,18 +213,17 @@ function loadLine(): string {
 }
 
 function printWorkers(
+  args: BenchArgs,
   runs: { workers: WorkersResult[]; torch: (TorchResult | { error: string })[] }[],
 ): void {
-  console.log(
-    `SimCLR reference step through pretrain({ workers }) on ${os.cpus().length} CPUs, load average ${loadLine()}`,
-  );
+  console.log(header(args, ' through pretrain({ workers })'));
   for (const run of runs) {
     for (const r of run.workers) {
       const ex = r.exchange
         ? `  exchange ${r.exchange.totalMs.toFixed(0)} ms/step (main copies ${r.exchange.mainCopyMs.toFixed(0)}, worker copies ${r.exchange.workerCopyMs.toFixed(0)}, loss gradient ${r.exchange.lossMs.toFixed(0)}; worker forward ${r.compute!.forwardMs.toFixed(0)}, backward ${r.compute!.backwardMs.toFixed(0)})`
         : '';
       console.log(
-        `${r.backend.padEnd(6)} workers=${String(r.workers).padEnd(3)} B=${r.batchSize}  ${r.imagesPerSecond.toFixed(1).padStart(7)} images/s` +
+        `${r.backend.padEnd(6)}${r.simdBuild != null ? ` [SIMD ${r.simdBuild}]` : ''} workers=${String(r.workers).padEnd(3)} B=${r.batchSize}  ${r.imagesPerSecond.toFixed(1).padStart(7)} images/s` +
           `  ${r.imagesPerCpuSecond.toFixed(1)} images per CPU-second  ${r.secondsPerStep.toFixed(3)} s/step` +
           (r.scalingEfficiency !== undefined
             ? `  scaling efficiency ${r.scalingEfficiency.toFixed(2)}`
@@ -206,18 +246,18 @@ function printWorkers(
     const parts: string[] = [];
     if (one && top !== one)
       parts.push(
-        `${top.workers} workers / 1 worker ${(top.imagesPerSecond / one.imagesPerSecond).toFixed(2)}x`,
+        `${top.workers} workers / 1 worker ${torchRatio(top.imagesPerSecond, one.imagesPerSecond)}`,
       );
     if (tn && top.workers > 1)
       parts.push(
-        `${top.workers} workers / PyTorch ${tn.threads} threads ${(top.imagesPerSecond / tn.imagesPerSecond).toFixed(2)}x`,
+        `${top.workers} workers / PyTorch ${tn.threads} threads ${torchRatio(top.imagesPerSecond, tn.imagesPerSecond)}`,
       );
     if (one && t1) {
       parts.push(
-        `1 worker / PyTorch 1 thread ${(one.imagesPerSecond / t1.imagesPerSecond).toFixed(2)}x`,
+        `1 worker / PyTorch 1 thread ${torchRatio(one.imagesPerSecond, t1.imagesPerSecond)}`,
       );
       parts.push(
-        `per CPU-second vs PyTorch 1 thread ${(one.imagesPerCpuSecond / t1.imagesPerCpuSecond).toFixed(2)}x`,
+        `per CPU-second vs PyTorch 1 thread ${torchRatio(one.imagesPerCpuSecond, t1.imagesPerCpuSecond)}`,
       );
     }
     if (parts.length) console.log(`  ${parts.join('; ')}`);
@@ -239,6 +279,8 @@ async function main(): Promise<void> {
     for (const n of names) runs.push(await benchWorkers(n, args));
     const report = {
       benchmark: 'simclr-step-workers',
+      model: args.model,
+      width: args.width,
       date: new Date().toISOString(),
       node: process.version,
       cpus: os.cpus().length,
@@ -246,7 +288,7 @@ async function main(): Promise<void> {
       runs,
     };
     if (args.json) console.log(JSON.stringify(report, null, 2));
-    else printWorkers(runs);
+    else printWorkers(args, runs);
     if (args.out) await writeFileAtomic(args.out, JSON.stringify(report, null, 2) + '\n');
     if (runs.some((r) => r.workers.some((w) => w.leakedTensorsPerStep !== 0))) process.exitCode = 1;
     return;
@@ -263,16 +305,24 @@ async function main(): Promise<void> {
   }
   const results: BackendResult[] = [];
   for (const n of names) results.push(await benchBackend(n, args));
+  // PyTorch with one thread, the same step and shapes, at the batch size of the first backend
+  const torch =
+    args.torch === 'off' || results.length === 0
+      ? []
+      : [runTorch(1, { ...args, batchSize: results[0].batchSize })];
   const report = {
     benchmark: 'simclr-step',
+    model: args.model,
+    width: args.width,
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     loadAverage: os.loadavg(),
     results,
+    torch,
   };
   if (args.json) console.log(JSON.stringify(report, null, 2));
-  else printTable(results);
+  else printTable(args, results, torch);
   if (args.out) {
     await writeFileAtomic(args.out, JSON.stringify(report, null, 2) + '\n');
   }

@@ -6,15 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, tuning, type BackendName } from '@ssl/backends';
+import { useBackend, tuning, wasmSimdBuild, type BackendName } from '@ssl/backends';
 import { pretrain } from '@ssl/trainer';
 import type { BenchArgs } from './args';
-import { buildSimclrModel } from './simclr-model';
+import { BENCH_MODELS, type BenchModelName } from './models';
 import { referenceMethod } from './reference-method';
 
 /** One worker count's numbers. */
 export interface WorkersResult {
   backend: string;
+  /** wasm only: the build of the SIMD kernels on the main thread (the workers pick theirs the same way). */
+  simdBuild?: string;
   workers: number;
   batchSize: number;
   steps: number;
@@ -41,6 +43,11 @@ export interface TorchResult {
   torch: string;
 }
 
+/** `a / b` as `0.42x`. */
+export function torchRatio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
 async function runWorkers(
@@ -48,11 +55,12 @@ async function runWorkers(
   workers: number,
   args: BenchArgs,
 ): Promise<WorkersResult> {
-  const batchSize = args.batchSize ?? 256;
+  const spec = BENCH_MODELS[args.model as BenchModelName];
+  const batchSize = args.batchSize ?? spec.batchSize;
   const steps = args.steps ?? 10;
   const warmup = Math.max(args.warmup ?? 1, 1);
-  const model = buildSimclrModel(0);
-  const x = tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 0) as tf.Tensor4D;
+  const model = spec.build(0, args.width);
+  const x = tf.randomUniform([batchSize, ...spec.inputShape], 0, 1, 'float32', 0) as tf.Tensor4D;
   const method = referenceMethod();
   const optimizer = tf.train.adam(1e-3);
   let cpu0 = process.cpuUsage();
@@ -89,6 +97,7 @@ async function runWorkers(
     const timed = (result.exchange ?? []).slice(warmup);
     const out: WorkersResult = {
       backend,
+      simdBuild: backend === 'wasm' ? wasmSimdBuild(tf.backend()) : undefined,
       workers: result.workers,
       batchSize,
       steps,
@@ -122,7 +131,7 @@ async function runWorkers(
   }
 }
 
-/** PyTorch with `threads` threads (null when python3 with torch is missing: `why` says so). */
+/** PyTorch with `threads` threads, the model and shapes of `args` (an error when python3 with torch is missing). */
 export function runTorch(threads: number, args: BenchArgs): TorchResult | { error: string } {
   const script = path.join(__dirname, '..', 'python', 'simclr_step.py');
   // the first python3 that has torch (Debian's python3-torch lives in /usr/bin's python3)
@@ -132,9 +141,11 @@ export function runTorch(threads: number, args: BenchArgs): TorchResult | { erro
   const argv = [
     script,
     String(threads),
-    String(args.batchSize ?? 256),
+    String(args.batchSize ?? BENCH_MODELS[args.model as BenchModelName].batchSize),
     String(args.steps ?? 10),
     String(Math.max(args.warmup ?? 1, 1)),
+    args.model,
+    String(args.width),
   ];
   let why = '';
   for (const python of pythons) {
@@ -155,6 +166,7 @@ export async function benchWorkers(
 ): Promise<{ workers: WorkersResult[]; torch: (TorchResult | { error: string })[] }> {
   await useBackend(backend, { quiet: true });
   tuning.simd = args.simd === 'on';
+  tuning.simdBuild = args.simdBuild;
   const results: WorkersResult[] = [];
   for (const w of args.workers ?? [1]) results.push(await runWorkers(backend, w, args));
   const one = results.find((r) => r.workers === 1);

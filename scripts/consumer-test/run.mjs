@@ -6,8 +6,8 @@
 // under moduleResolution node16, bundler and node10, builds a page of the
 // browser entries with Vite, runs two custom training loops and the root
 // README's "A taste". Run after `npm run build`: `npm run test:consumer`.
-// Prints one line per check and writes jest-results.json (counted by
-// scripts/jest-totals.mjs). KEEP=1 keeps the scratch folder.
+// Prints one line per check and writes jest-results-node<major>.json (counted by
+// scripts/jest-totals.mjs; CI runs it on Node 20 and 24). KEEP=1 keeps the scratch folder.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -37,8 +37,11 @@ mkdirSync(tgzDir, { recursive: true });
 const results = [];
 const started = Date.now();
 
-/** Runs a command; returns its output, throws with the output's tail when it fails. */
-function run(cmd, args, { cwd = app, timeout = 300_000, env = {} } = {}) {
+/**
+ * Runs a command; returns its output (stdout then stderr; only stdout with `stdoutOnly`, for
+ * JSON that npm's warnings on stderr must not follow), throws with the output's tail when it fails.
+ */
+function run(cmd, args, { cwd = app, timeout = 300_000, env = {}, stdoutOnly = false } = {}) {
   const r = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
@@ -53,7 +56,7 @@ function run(cmd, args, { cwd = app, timeout = 300_000, env = {} } = {}) {
       `${cmd} ${args.join(' ')}: ${why}\n${out.trim().split('\n').slice(-15).join('\n')}`,
     );
   }
-  return out;
+  return stdoutOnly ? (r.stdout ?? '') : out;
 }
 
 function check(name, fn) {
@@ -81,7 +84,10 @@ const tarballs = [];
 for (const p of packages) {
   check(`pack ${p.pkg.name}`, () => {
     const [info] = JSON.parse(
-      run('npm', ['pack', '--json', '--pack-destination', tgzDir], { cwd: p.dir }),
+      run('npm', ['pack', '--json', '--pack-destination', tgzDir], {
+        cwd: p.dir,
+        stdoutOnly: true,
+      }),
     );
     const file = join(tgzDir, info.filename);
     tarballs.push({ name: p.pkg.name, file, pkg: p.pkg });
@@ -344,7 +350,7 @@ function finish() {
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   writeFileSync(
-    join(here, 'jest-results.json'),
+    join(here, `jest-results-node${process.versions.node.split('.')[0]}.json`),
     JSON.stringify({
       numPassedTests: passed,
       numFailedTests: failed,
@@ -357,7 +363,7 @@ function finish() {
   if (process.env.KEEP) console.log(`scratch app kept in ${app}`);
   else rmSync(work, { recursive: true, force: true });
   console.log(
-    `consumer test: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    `consumer test (Node ${process.version}): ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   process.exit(failed ? 1 : 0);
 }

@@ -1,6 +1,11 @@
 /*
  * WASM SIMD kernels of @ssl/backends, compiled by scripts/build-wasm.mjs
- * (clang --target=wasm32 -msimd128 -O3 -nostdlib, memory imported).
+ * (clang --target=wasm32 -msimd128 -O3 -nostdlib, memory imported) twice:
+ * the SIMD128 build, and the relaxed-SIMD build (-mrelaxed-simd
+ * -DSSL_RELAXED_SIMD) whose multiply-adds are f32x4.relaxed_madd, a fused
+ * multiply-add where the hardware has one (x86 FMA3, Arm NEON). The loader
+ * picks the relaxed build where WebAssembly validates it (Node >= 21,
+ * Chrome >= 114).
  *
  * The module shares the wasm backend's own memory: every pointer is a byte
  * offset into tfjs-backend-wasm's heap (tensor data as they are, scratch
@@ -20,7 +25,12 @@ typedef v128_t f4;
 static inline f4 splat(const float *p) { return wasm_v128_load32_splat(p); }
 static inline f4 ld(const float *p) { return wasm_v128_load(p); }
 static inline void st(float *p, f4 v) { wasm_v128_store(p, v); }
+/* acc + a * b: fused (one rounding) in the relaxed build where the CPU has FMA, else mul then add */
+#ifdef SSL_RELAXED_SIMD
+static inline f4 madd(f4 acc, f4 a, f4 b) { return __builtin_wasm_relaxed_madd_f32x4(a, b, acc); }
+#else
 static inline f4 madd(f4 acc, f4 a, f4 b) { return wasm_f32x4_add(acc, wasm_f32x4_mul(a, b)); }
+#endif
 
 /*
  * Zero-padded copy of x [n, h, w, c] into xp [n, hp, wp, c]:
@@ -271,8 +281,11 @@ void sum_rows(const float *x, long rows, int inner, double *acc, float *out) {
  *
  * xp is x already padded ([n, hp, wp, ci], every tap in range). Tiles of
  * 4 output pixels x 8 channels hold their sums in registers over the
- * fh*fw*ci reduction; per image, one 8-column slice of w at a time (it
- * stays in L1 while the image's pixels go by).
+ * fh*fw*ci reduction. Cache blocking: images go by in blocks of `block`
+ * (their xp fits in L2), and within a block one 8-column slice of w
+ * (fh*fw*ci x 8: 147 KB at 3x3x512) serves every pixel of every image of
+ * the block before the next slice, so w — 9 MB at 3x3x512x512, more than
+ * L2 — is read once per block rather than once per image.
  */
 static inline int pixelOffset(int q, int wo, int sh, int sw, int wp, int ci) {
   const int i = q / wo, j = q - i * wo;
@@ -281,84 +294,229 @@ static inline int pixelOffset(int q, int wo, int sh, int sw, int wp, int ci) {
 
 EXPORT(conv2d_forward)
 void conv2d_forward(const float *xp, int n, int hp, int wp, int ci, const float *w, int fh, int fw,
-                    int co, int ho, int wo, int sh, int sw, int dh, int dwd, float *out) {
+                    int co, int ho, int wo, int sh, int sw, int dh, int dwd, int block,
+                    float *out) {
   const long xImage = (long)hp * wp * ci;
   const int pixels = ho * wo;
   const int co8 = co & ~7, co4 = co & ~3;
   const int tapRow = dh * wp * ci, tapCol = dwd * ci;
-  for (int b = 0; b < n; b++) {
-    const float *xi = xp + b * xImage;
-    float *oi = out + (long)b * pixels * co;
+  for (int first = 0; first < n; first += block) {
+    const int last = first + block < n ? first + block : n;
     int k = 0;
     for (; k < co8; k += 8) {
-      int q = 0;
-      for (; q + 4 <= pixels; q += 4) {
-        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
-        const float *x1 = xi + pixelOffset(q + 1, wo, sh, sw, wp, ci);
-        const float *x2 = xi + pixelOffset(q + 2, wo, sh, sw, wp, ci);
-        const float *x3 = xi + pixelOffset(q + 3, wo, sh, sw, wp, ci);
-        f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        const float *wr = w + k;
-        for (int ta = 0; ta < fh; ta++) {
-          for (int tb = 0; tb < fw; tb++) {
-            const int t = ta * tapRow + tb * tapCol;
-            for (int c = 0; c < ci; c++, wr += co) {
-              const f4 w0 = ld(wr), w1 = ld(wr + 4);
-              f4 v = splat(x0 + t + c);
-              a0 = madd(a0, v, w0), b0 = madd(b0, v, w1);
-              v = splat(x1 + t + c);
-              a1 = madd(a1, v, w0), b1 = madd(b1, v, w1);
-              v = splat(x2 + t + c);
-              a2 = madd(a2, v, w0), b2 = madd(b2, v, w1);
-              v = splat(x3 + t + c);
-              a3 = madd(a3, v, w0), b3 = madd(b3, v, w1);
+      for (int b = first; b < last; b++) {
+        const float *xi = xp + b * xImage;
+        float *oi = out + (long)b * pixels * co;
+        int q = 0;
+        for (; q + 4 <= pixels; q += 4) {
+          const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+          const float *x1 = xi + pixelOffset(q + 1, wo, sh, sw, wp, ci);
+          const float *x2 = xi + pixelOffset(q + 2, wo, sh, sw, wp, ci);
+          const float *x3 = xi + pixelOffset(q + 3, wo, sh, sw, wp, ci);
+          f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+          const float *wr = w + k;
+          for (int ta = 0; ta < fh; ta++) {
+            for (int tb = 0; tb < fw; tb++) {
+              const int t = ta * tapRow + tb * tapCol;
+              for (int c = 0; c < ci; c++, wr += co) {
+                const f4 w0 = ld(wr), w1 = ld(wr + 4);
+                f4 v = splat(x0 + t + c);
+                a0 = madd(a0, v, w0), b0 = madd(b0, v, w1);
+                v = splat(x1 + t + c);
+                a1 = madd(a1, v, w0), b1 = madd(b1, v, w1);
+                v = splat(x2 + t + c);
+                a2 = madd(a2, v, w0), b2 = madd(b2, v, w1);
+                v = splat(x3 + t + c);
+                a3 = madd(a3, v, w0), b3 = madd(b3, v, w1);
+              }
             }
           }
+          float *o = oi + (long)q * co + k;
+          st(o, a0), st(o + 4, b0), st(o + co, a1), st(o + co + 4, b1);
+          st(o + 2 * co, a2), st(o + 2 * co + 4, b2), st(o + 3 * co, a3), st(o + 3 * co + 4, b3);
         }
-        float *o = oi + (long)q * co + k;
-        st(o, a0), st(o + 4, b0), st(o + co, a1), st(o + co + 4, b1);
-        st(o + 2 * co, a2), st(o + 2 * co + 4, b2), st(o + 3 * co, a3), st(o + 3 * co + 4, b3);
-      }
-      for (; q < pixels; q++) {
-        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
-        f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0;
-        const float *wr = w + k;
-        for (int ta = 0; ta < fh; ta++)
-          for (int tb = 0; tb < fw; tb++) {
-            const int t = ta * tapRow + tb * tapCol;
-            for (int c = 0; c < ci; c++, wr += co) {
-              const f4 v = splat(x0 + t + c);
-              a0 = madd(a0, v, ld(wr)), b0 = madd(b0, v, ld(wr + 4));
+        for (; q < pixels; q++) {
+          const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+          f4 a0 = wasm_f32x4_splat(0.0f), b0 = a0;
+          const float *wr = w + k;
+          for (int ta = 0; ta < fh; ta++)
+            for (int tb = 0; tb < fw; tb++) {
+              const int t = ta * tapRow + tb * tapCol;
+              for (int c = 0; c < ci; c++, wr += co) {
+                const f4 v = splat(x0 + t + c);
+                a0 = madd(a0, v, ld(wr)), b0 = madd(b0, v, ld(wr + 4));
+              }
             }
-          }
-        float *o = oi + (long)q * co + k;
-        st(o, a0), st(o + 4, b0);
+          float *o = oi + (long)q * co + k;
+          st(o, a0), st(o + 4, b0);
+        }
       }
     }
     for (; k < co4; k += 4) {
-      for (int q = 0; q < pixels; q++) {
-        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
-        f4 a0 = wasm_f32x4_splat(0.0f);
-        const float *wr = w + k;
-        for (int ta = 0; ta < fh; ta++)
-          for (int tb = 0; tb < fw; tb++) {
-            const int t = ta * tapRow + tb * tapCol;
-            for (int c = 0; c < ci; c++, wr += co) a0 = madd(a0, splat(x0 + t + c), ld(wr));
-          }
-        st(oi + (long)q * co + k, a0);
+      for (int b = first; b < last; b++) {
+        const float *xi = xp + b * xImage;
+        float *oi = out + (long)b * pixels * co;
+        for (int q = 0; q < pixels; q++) {
+          const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+          f4 a0 = wasm_f32x4_splat(0.0f);
+          const float *wr = w + k;
+          for (int ta = 0; ta < fh; ta++)
+            for (int tb = 0; tb < fw; tb++) {
+              const int t = ta * tapRow + tb * tapCol;
+              for (int c = 0; c < ci; c++, wr += co) a0 = madd(a0, splat(x0 + t + c), ld(wr));
+            }
+          st(oi + (long)q * co + k, a0);
+        }
       }
     }
     for (; k < co; k++) {
-      for (int q = 0; q < pixels; q++) {
-        const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
-        float s = 0.0f;
-        const float *wr = w + k;
-        for (int ta = 0; ta < fh; ta++)
-          for (int tb = 0; tb < fw; tb++) {
-            const int t = ta * tapRow + tb * tapCol;
-            for (int c = 0; c < ci; c++, wr += co) s += x0[t + c] * *wr;
+      for (int b = first; b < last; b++) {
+        const float *xi = xp + b * xImage;
+        float *oi = out + (long)b * pixels * co;
+        for (int q = 0; q < pixels; q++) {
+          const float *x0 = xi + pixelOffset(q, wo, sh, sw, wp, ci);
+          float s = 0.0f;
+          const float *wr = w + k;
+          for (int ta = 0; ta < fh; ta++)
+            for (int tb = 0; tb < fw; tb++) {
+              const int t = ta * tapRow + tb * tapCol;
+              for (int c = 0; c < ci; c++, wr += co) s += x0[t + c] * *wr;
+            }
+          oi[(long)q * co + k] = s;
+        }
+      }
+    }
+  }
+}
+
+/*
+ * The inverse of pad_nhwc: dx [n, h, w, c] gets xp [n, hp, wp, c] shifted by
+ * (top, left), dx[n, y, x, c] = xp[n, y + top, x + left, c], and zero where
+ * that position is outside xp (rows/columns no convolution tap reached).
+ */
+EXPORT(crop_nhwc)
+void crop_nhwc(const float *xp, int n, int hp, int wp, int c, float *dx, int h, int w, int top,
+               int left) {
+  for (int b = 0; b < n; b++) {
+    for (int y = 0; y < h; y++) {
+      float *dst = dx + ((long)b * h + y) * w * c;
+      const int sy = y + top;
+      if (sy < 0 || sy >= hp) {
+        for (int k = 0; k < w * c; k++) dst[k] = 0.0f;
+        continue;
+      }
+      const float *src = xp + ((long)b * hp + sy) * wp * c;
+      for (int xx = 0; xx < w; xx++) {
+        const int sx = xx + left;
+        float *d = dst + xx * c;
+        if (sx < 0 || sx >= wp)
+          for (int k = 0; k < c; k++) d[k] = 0.0f;
+        else
+          for (int k = 0; k < c; k++) d[k] = src[sx * c + k];
+      }
+    }
+  }
+}
+
+/*
+ * Input gradient of a 2-D convolution into the padded frame, dxp [n, hp, wp, ci]
+ * (the caller zeroes it; crop_nhwc then takes dx out of it):
+ *
+ *   dxp[n, i*sh + a*dh, j*sw + b*dwd, c] += sum_co dy[n, i, j, co] * wt[a, b, co, c]
+ *
+ * wt is the filter with its channel axes swapped ([fh, fw, co, ci]). One tap
+ * at a time, tiles of 4 output pixels x 8 input channels load their 4 x 8 sums
+ * from dxp, add the co-long reduction in registers, and store them back: a
+ * GEMM per tap whose rows scatter to the pixels that tap reaches, so strided
+ * and 1x1 convolutions multiply no inserted zeros. Within one tap, distinct
+ * output pixels reach distinct input pixels, so a tile never overlaps itself.
+ * Cache blocking as in conv2d_forward: images in blocks of `block`; a tap's
+ * co x 8 slice of wt (16 KB at co = 512) stays in L1 while the pixels of
+ * every image of the block go by.
+ */
+EXPORT(conv2d_input_grad)
+void conv2d_input_grad(const float *dy, int n, int ho, int wo, int co, const float *wt, int fh,
+                       int fw, int ci, int sh, int sw, int dh, int dwd, float *dxp, int hp,
+                       int wp, int block) {
+  const int pixels = ho * wo;
+  const long dxImage = (long)hp * wp * ci;
+  const int ci8 = ci & ~7, ci4 = ci & ~3;
+  for (int first = 0; first < n; first += block) {
+    const int last = first + block < n ? first + block : n;
+    for (int ta = 0; ta < fh; ta++) {
+      for (int tb = 0; tb < fw; tb++) {
+        const float *wtap = wt + (long)(ta * fw + tb) * co * ci;
+        const long tap = ((long)ta * dh * wp + tb * dwd) * ci;
+        int k = 0;
+        for (; k < ci8; k += 8) {
+          for (int b = first; b < last; b++) {
+            const float *gi = dy + (long)b * pixels * co;
+            float *dtap = dxp + b * dxImage + tap;
+            int q = 0;
+            for (; q + 4 <= pixels; q += 4) {
+              float *o0 = dtap + pixelOffset(q, wo, sh, sw, wp, ci) + k;
+              float *o1 = dtap + pixelOffset(q + 1, wo, sh, sw, wp, ci) + k;
+              float *o2 = dtap + pixelOffset(q + 2, wo, sh, sw, wp, ci) + k;
+              float *o3 = dtap + pixelOffset(q + 3, wo, sh, sw, wp, ci) + k;
+              const float *g0 = gi + (long)q * co, *g1 = g0 + co, *g2 = g1 + co, *g3 = g2 + co;
+              f4 a0 = ld(o0), b0 = ld(o0 + 4), a1 = ld(o1), b1 = ld(o1 + 4);
+              f4 a2 = ld(o2), b2 = ld(o2 + 4), a3 = ld(o3), b3 = ld(o3 + 4);
+              const float *wr = wtap + k;
+              for (int c = 0; c < co; c++, wr += ci) {
+                const f4 w0 = ld(wr), w1 = ld(wr + 4);
+                f4 v = splat(g0 + c);
+                a0 = madd(a0, v, w0), b0 = madd(b0, v, w1);
+                v = splat(g1 + c);
+                a1 = madd(a1, v, w0), b1 = madd(b1, v, w1);
+                v = splat(g2 + c);
+                a2 = madd(a2, v, w0), b2 = madd(b2, v, w1);
+                v = splat(g3 + c);
+                a3 = madd(a3, v, w0), b3 = madd(b3, v, w1);
+              }
+              st(o0, a0), st(o0 + 4, b0), st(o1, a1), st(o1 + 4, b1);
+              st(o2, a2), st(o2 + 4, b2), st(o3, a3), st(o3 + 4, b3);
+            }
+            for (; q < pixels; q++) {
+              float *o0 = dtap + pixelOffset(q, wo, sh, sw, wp, ci) + k;
+              const float *g0 = gi + (long)q * co;
+              f4 a0 = ld(o0), b0 = ld(o0 + 4);
+              const float *wr = wtap + k;
+              for (int c = 0; c < co; c++, wr += ci) {
+                const f4 v = splat(g0 + c);
+                a0 = madd(a0, v, ld(wr)), b0 = madd(b0, v, ld(wr + 4));
+              }
+              st(o0, a0), st(o0 + 4, b0);
+            }
           }
-        oi[(long)q * co + k] = s;
+        }
+        for (; k < ci4; k += 4) {
+          for (int b = first; b < last; b++) {
+            const float *gi = dy + (long)b * pixels * co;
+            float *dtap = dxp + b * dxImage + tap;
+            for (int q = 0; q < pixels; q++) {
+              float *o0 = dtap + pixelOffset(q, wo, sh, sw, wp, ci) + k;
+              const float *g0 = gi + (long)q * co;
+              f4 a0 = ld(o0);
+              const float *wr = wtap + k;
+              for (int c = 0; c < co; c++, wr += ci) a0 = madd(a0, splat(g0 + c), ld(wr));
+              st(o0, a0);
+            }
+          }
+        }
+        for (; k < ci; k++) {
+          for (int b = first; b < last; b++) {
+            const float *gi = dy + (long)b * pixels * co;
+            float *dtap = dxp + b * dxImage + tap;
+            for (int q = 0; q < pixels; q++) {
+              float *o0 = dtap + pixelOffset(q, wo, sh, sw, wp, ci) + k;
+              const float *g0 = gi + (long)q * co;
+              float s = *o0;
+              const float *wr = wtap + k;
+              for (int c = 0; c < co; c++, wr += ci) s += g0[c] * *wr;
+              *o0 = s;
+            }
+          }
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './backend-name';
+import { registerFastGradients } from './fast-gradients/register';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { compileSimdKernels } from './wasm-kernels/simd/module';
 import { registerWebgpuTrainingKernels } from './webgpu-kernels/register';
@@ -14,6 +15,7 @@ export async function activateBackend(
   caller = 'useBackend',
 ): Promise<BackendName> {
   if (name === 'wasm') registerWasmTrainingKernels();
+  registerFastGradients(); // again: tfjs-layers, imported later, re-registers tfjs-core's
   if (tf.findBackendFactory(name) == null) {
     throw new Error(
       `${caller}: backend '${name}' is not registered with tfjs (is its package imported?)`,

@@ -21,3 +21,7 @@
  */
 import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { registerFastGradients } from './fast-gradients/register';
+
+// batch norm and mean without full-size constants (over tfjs-core's, just registered)
+registerFastGradients();

@@ -13,3 +13,5 @@ export {
   type RegisterWasmKernelsOptions,
 } from './wasm-kernels/register';
 export { tuning } from './wasm-kernels/tuning';
+export { wasmSimdBuild, type WasmSimdBuild } from './wasm-kernels/simd/module';
+export { relaxedSimdSupported } from './wasm-kernels/simd/relaxed-simd';

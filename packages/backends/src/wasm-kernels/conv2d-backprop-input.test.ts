@@ -4,6 +4,7 @@ import {
   BASIC_CONV_CASES,
   convShapes,
   DILATED_CONV_CASES,
+  SIMD_TILE_CONV_CASES,
   WIDE_AND_POINTWISE_CONV_CASES,
 } from './conv-cases';
 import { naiveConvInputGrad, type ConvCase } from './naive-conv';
@@ -31,17 +32,23 @@ const cases: ConvCase[] = [
     ],
   },
   ...WIDE_AND_POINTWISE_CONV_CASES,
+  ...SIMD_TILE_CONV_CASES,
+  // 1x1, stride 1 and 2, input channels around the 8-wide tile (the strided one has an odd last row)
+  { n: 2, h: 5, w: 4, ci: 9, co: 6, fh: 1, fw: 1, stride: [1, 1], pad: 'valid' },
+  { n: 3, h: 7, w: 6, ci: 12, co: 5, fh: 1, fw: 1, stride: [2, 2], pad: 'valid' },
 ];
 
-// the convolution paths run on Conv2D: this package's SIMD one, or the wasm backend's own
+// default: every case on the SIMD input-gradient kernel; without SIMD: GEMM + col2im (strided)
+// or the convolution of dy on the wasm backend's Conv2D (stride 1, or every case with limit 0)
 const PATHS = [
-  ['GEMM (default)', tuning.maxPatchElements, true],
-  ['convolution-only, SIMD Conv2D', 0, true],
-  ['convolution-only, the wasm backend’s Conv2D', 0, false],
+  ['SIMD (default)', tuning.maxPatchElements, true, tuning.simdBlockFloats],
+  ['SIMD, one image per cache block', tuning.maxPatchElements, true, 1],
+  ['GEMM, no SIMD', tuning.maxPatchElements, false, tuning.simdBlockFloats],
+  ['convolution-only, the wasm backend’s Conv2D', 0, false, tuning.simdBlockFloats],
 ] as const;
 
-describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit, simd) => {
-  useTuning({ maxPatchElements: limit, simd });
+describe.each(PATHS)('Conv2DBackpropInput [wasm], %s path', (_path, limit, simd, blockFloats) => {
+  useTuning({ maxPatchElements: limit, simd, simdBlockFloats: blockFloats });
 
   it.each(cases.map((c, i) => [i, c] as const))('case %i matches the cpu backend', async (i, c) => {
     const { x, dy, filter } = convShapes(c);

@@ -2,16 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backpropConvInfo, type BackpropConvAttrs } from './conv-geometry';
 import { heapAddress, simdKernels, type SimdKernels } from './simd/module';
 import { stockKernel } from './stock-kernels';
+import { tuning } from './tuning';
 import { WasmOps, type WasmKernelArgs } from './wasm-ops';
 
 /**
  * Conv2D for 'wasm' on the SIMD module (native/kernels.c): a direct
  * convolution over x (zero-padded first when the convolution pads) with
  * 4-pixel x 8-channel register tiles, faster than the wasm backend's
- * XNNPACK convolution on the small-channel layers of the reference model.
- * Where the SIMD module does not run, or for anything but float32 NHWC,
- * the wasm backend's own Conv2D. The other convolution kernels of this
- * package call it too (the stride-1 input gradient is a forward convolution).
+ * XNNPACK convolution at 8-256 input channels (`tuning.simdConvMinChannels`,
+ * `simdConvMaxChannels`). Where the SIMD module does not run, outside those
+ * channels, or for anything but float32 NHWC, the wasm backend's own Conv2D.
+ * The other convolution kernels of this package call it too.
  *
  * out[n,i,j,co] = sum_{a,b,ci} x[n, i*sh + a*dh - padTop, j*sw + b*dw - padLeft, ci] * W[a,b,ci,co]
  */
@@ -21,7 +22,13 @@ export function conv2D(args: WasmKernelArgs): tf.TensorInfo {
   const conv = attrs as unknown as tf.Conv2DAttrs & BackpropConvAttrs;
   const format = conv.dataFormat;
   const channelsLast = format == null || format === 'NHWC';
-  const simd = channelsLast && x.dtype === 'float32' ? simdKernels(backend) : null;
+  const ci = x.shape[3];
+  const ours =
+    channelsLast &&
+    x.dtype === 'float32' &&
+    ci >= tuning.simdConvMinChannels &&
+    ci <= tuning.simdConvMaxChannels;
+  const simd = ours ? simdKernels(backend) : null;
   if (simd == null) {
     return stockKernel('Conv2D')(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
@@ -93,7 +100,33 @@ function forward(
     info.strideWidth,
     info.dilationHeight,
     info.dilationWidth,
+    imageBlock(hp * wp * info.inChannels + info.outHeight * info.outWidth * info.outChannels),
     heapAddress(ops.view(out)),
   );
   return out;
+}
+
+/** Images per cache block of the SIMD convolutions, for `floatsPerImage` of input and output. */
+export function imageBlock(floatsPerImage: number): number {
+  return Math.max(1, Math.floor(tuning.simdBlockFloats / floatsPerImage));
+}
+
+/**
+ * FusedConv2D (what tfjs-layers' conv2d runs) on {@link conv2D} when it fuses
+ * nothing — no bias, linear activation: ResNet's convolutions, each followed
+ * by batch norm. Everything else goes to the wasm backend's own FusedConv2D.
+ */
+export function fusedConv2D(args: WasmKernelArgs): tf.TensorInfo {
+  const { inputs, attrs = {} } = args;
+  const { activation } = attrs as unknown as tf.FusedConv2DAttrs;
+  const plain =
+    inputs.bias == null &&
+    inputs.preluActivationWeights == null &&
+    (activation == null || activation === 'linear');
+  if (!plain) {
+    return stockKernel('FusedConv2D')(
+      args as unknown as Parameters<tf.KernelFunc>[0],
+    ) as tf.TensorInfo;
+  }
+  return conv2D({ ...args, inputs: { x: inputs.x, filter: inputs.filter } });
 }

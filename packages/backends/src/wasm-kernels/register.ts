@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMul } from './batch-mat-mul';
-import { conv2D } from './conv2d';
+import { conv2D, fusedConv2D } from './conv2d';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter';
 import { conv2DBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-backprop-filter';
@@ -9,6 +9,7 @@ import { identity } from './identity';
 import { maxPoolGrad } from './max-pool-grad';
 import { rememberStockKernel } from './stock-kernels';
 import { sum } from './sum';
+import { tile } from './tile';
 import { unsortedSegmentSum } from './unsorted-segment-sum';
 import type { WasmKernelArgs } from './wasm-ops';
 
@@ -24,19 +25,23 @@ export const WASM_MISSING_KERNELS: Readonly<Record<string, WasmKernel>> = {
 
 /**
  * Faster replacements for wasm kernels that dominate a training step's
- * profile (see the package README): Conv2D (SIMD direct convolution), Conv2DBackpropInput and MaxPoolGrad
+ * profile (see the package README): Conv2D and FusedConv2D without bias or activation (SIMD direct
+ * convolution), Conv2DBackpropInput and MaxPoolGrad
  * (plain loops in tfjs-backend-wasm), Sum over leading axes (bias gradients),
  * BatchMatMul with transposed operands (gradients of dense layers), Identity
- * (a copy in tfjs-backend-wasm; shared data here, as on cpu). The ones
+ * (a copy in tfjs-backend-wasm; shared data here, as on cpu), Tile of a
+ * broadcast (block copies instead of an index per element). The ones
  * that handle only some cases delegate the rest to the wasm backend's own kernel.
  */
 export const WASM_FASTER_KERNELS: Readonly<Record<string, WasmKernel>> = {
   Conv2D: conv2D,
+  FusedConv2D: fusedConv2D,
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,
   BatchMatMul: batchMatMul,
   Identity: identity,
+  Tile: tile,
 };
 
 /** Options of {@link registerWasmTrainingKernels}. */

@@ -21,8 +21,25 @@ export const tuning = {
    */
   simd: true,
   /**
-   * Floats of x and dy per block of images in the SIMD filter gradient:
-   * each block is swept once per register tile, so it should stay in cache.
+   * Which build of the WASM SIMD kernels: 'auto' (default) = 'relaxed-simd'
+   * (fused multiply-add) where the engine validates relaxed SIMD, else
+   * 'simd128'. Forcing 'relaxed-simd' where it does not validate leaves
+   * the kernels off (their fallbacks run).
+   */
+  simdBuild: 'auto' as 'auto' | 'relaxed-simd' | 'simd128',
+  /**
+   * Input channels for which the SIMD forward convolution replaces XNNPACK's
+   * (`Conv2D`, and `FusedConv2D` without bias or activation): measured on
+   * Node 24 (AMD EPYC, one thread, B = 32-128), ours is 1.2-1.3x faster at
+   * 16-128 input channels, even at 256, and slower below 8 (2.6x at 1, 7x at
+   * 3) and at 512 (1.5x). Outside [min, max] the wasm backend's own runs.
+   */
+  simdConvMinChannels: 8,
+  simdConvMaxChannels: 256,
+  /**
+   * Floats of x and dy per block of images in the SIMD convolutions (filter
+   * gradient, forward, input gradient): each block is swept once per
+   * register tile or filter slice, so it should stay in cache (L2).
    */
   simdBlockFloats: 1 << 17,
 };

@@ -1,7 +1,14 @@
 import '@ssl/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { tuning } from '../tuning';
-import { compileSimdKernels, heapAddress, simdKernels } from './module';
+import {
+  compileSimdKernels,
+  heapAddress,
+  simdKernels,
+  wantedSimdBuild,
+  wasmSimdBuild,
+} from './module';
+import { relaxedSimdSupported } from './relaxed-simd';
 
 describe('the WASM SIMD kernels module', () => {
   it('compiles and runs on the wasm backend heap in Node (so the SIMD paths are the ones tested)', async () => {
@@ -10,6 +17,46 @@ describe('the WASM SIMD kernels module', () => {
     const simd = simdKernels(tf.backend());
     expect(simd).not.toBeNull();
     expect(simdKernels(tf.backend())).toBe(simd); // one instance per heap
+  });
+
+  it('runs the build this jest project names (jest.simd-build.cjs), one instance per build', async () => {
+    await tf.setBackend('wasm');
+    const named = (globalThis as { SSL_SIMD_BUILD?: string }).SSL_SIMD_BUILD;
+    expect(['relaxed-simd', 'simd128']).toContain(named);
+    expect(wasmSimdBuild(tf.backend())).toBe(named);
+    expect(wasmSimdBuild()).toBe(named);
+    const saved = tuning.simdBuild;
+    try {
+      tuning.simdBuild = 'relaxed-simd';
+      const relaxed = simdKernels(tf.backend());
+      tuning.simdBuild = 'simd128';
+      const plain = simdKernels(tf.backend());
+      expect(plain).not.toBeNull();
+      if (relaxedSimdSupported()) {
+        expect(relaxed).not.toBeNull();
+        expect(relaxed).not.toBe(plain);
+      } else {
+        expect(relaxed).toBeNull(); // forced where it does not validate: the fallbacks run
+      }
+      tuning.simd = false;
+      expect(wasmSimdBuild(tf.backend())).toBe('none');
+    } finally {
+      tuning.simdBuild = saved;
+      tuning.simd = true;
+    }
+  });
+
+  it("picks relaxed SIMD by feature detection under 'auto' (on by default from Node 21)", () => {
+    const saved = tuning.simdBuild;
+    try {
+      tuning.simdBuild = 'auto';
+      expect(wantedSimdBuild()).toBe(relaxedSimdSupported() ? 'relaxed-simd' : 'simd128');
+      if (Number(process.versions.node.split('.')[0]) >= 21) {
+        expect(relaxedSimdSupported()).toBe(true);
+      }
+    } finally {
+      tuning.simdBuild = saved;
+    }
   });
 
   it('pads an NHWC tensor in place on the heap (pad_nhwc against a hand-made result)', async () => {
