@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { formatFlags, parseCommandLine, UsageError } from './command-line';
 import { METHOD_NAMES, methodEntry, kebab, parseMethodOptions } from '../methods/registry';
 import { methodHelp } from './method-help';
+import { resumeArgv } from './run-config';
 
 export { UsageError };
 
@@ -11,6 +12,7 @@ export type MethodName = (typeof METHODS)[number];
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type CliBackend = (typeof BACKENDS)[number];
 export const OPTIMIZERS = ['adam', 'sgd', 'lars'] as const;
+export const ENCODERS = ['conv', 'resnet18', 'resnet34'] as const;
 export const CORPORA = ['sotu', 'moby-dick', 'spam-assassin'] as const;
 
 /** `ssl pretrain` settings. */
@@ -34,8 +36,14 @@ export interface PretrainArgs {
   optimizer: (typeof OPTIMIZERS)[number];
   warmupEpochs: number;
   checkpointEvery: number;
-  imageSize: number;
-  channels: 1 | 3;
+  /** Side of folder images; undefined: the folder's first image's (resolved in run-pretrain). */
+  imageSize?: number;
+  /** Channels of folder images; undefined: the folder's first image's (1 when gray). */
+  channels?: 1 | 3;
+  /** The encoder architecture. */
+  encoder: (typeof ENCODERS)[number];
+  /** Width multiplier of the encoder's channels. */
+  width: number;
   vocabSize: number;
   maxLength: number;
   quiet: boolean;
@@ -123,7 +131,12 @@ export const PRETRAIN_FLAGS = {
     value: 'DIR',
     help: 'run folder: DIR/encoder/, DIR/metrics.jsonl, DIR/checkpoint/ (DIR/tokenizer.json for mlm)',
   },
-  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'use only the first N examples' },
+  limit: {
+    type: 'int',
+    min: 1,
+    max: LIMITS.limit,
+    help: 'use a fixed subset of N examples (mnist: the first N; a folder: N files drawn once with --seed)',
+  },
   lr: {
     type: 'number',
     min: 0,
@@ -154,7 +167,10 @@ export const PRETRAIN_FLAGS = {
     value: 'N',
     help: "threads sharing each step (wasm, cpu): a number or 'auto' (the available cores)",
   },
-  resume: { type: 'boolean', help: 'continue from DIR/checkpoint' },
+  resume: {
+    type: 'boolean',
+    help: 'continue from DIR/checkpoint with the settings of DIR/run.json (a changed one is refused)',
+  },
   overwrite: {
     type: 'boolean',
     help: 'start afresh in a DIR that holds an earlier run (its checkpoint and metrics are replaced)',
@@ -170,15 +186,29 @@ export const PRETRAIN_FLAGS = {
     type: 'int',
     min: 8,
     max: LIMITS.imageSize,
-    default: 32,
-    help: 'side of images read from a folder',
+    help: "side of images read from a folder (default: the folder's first image's height)",
   },
   channels: {
     type: 'string',
     choices: ['1', '3'],
-    default: '3',
     value: 'C',
-    help: 'channels of images read from a folder',
+    help: "channels of images read from a folder (default: the first image's; 1 when it is gray)",
+  },
+  encoder: {
+    type: 'string',
+    choices: ENCODERS,
+    default: 'conv',
+    value: 'E',
+    help: 'images: the encoder (conv: 3 conv layers, fast; resnet18/34: slow on CPU and wasm)',
+  },
+  width: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 16,
+    default: 1,
+    value: 'X',
+    help: 'width multiplier of the encoder (conv: 32,64,128 channels x X; resnet: 64..512 x X)',
   },
   'vocab-size': {
     type: 'int',
@@ -333,7 +363,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (cmd === 'pretrain') {
     if (rest.includes('--help') || rest.includes('-h'))
       return { command: 'help', topic: 'pretrain' };
-    const split = splitMethodFlags(rest);
+    const split = splitMethodFlags(resumeArgv(rest));
     const v = parseCommandLine('ssl pretrain', split.rest, PRETRAIN_FLAGS);
     const method = v.method;
     let methodOptions: Record<string, number | boolean>;
@@ -399,7 +429,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
       overwrite: v.overwrite,
       checkpointEvery: v['checkpoint-every'],
       imageSize: v['image-size'],
-      channels: Number(v.channels) as 1 | 3,
+      channels: v.channels === undefined ? undefined : (Number(v.channels) as 1 | 3),
+      encoder: v.encoder,
+      width: v.width,
       vocabSize: v['vocab-size'],
       maxLength: v['max-length'],
       quiet: v.quiet,

@@ -9,6 +9,7 @@ export const RUN_FILES = [
   'metrics.jsonl',
   'encoder',
   'tokenizer.json',
+  'run.json',
 ] as const;
 
 /**

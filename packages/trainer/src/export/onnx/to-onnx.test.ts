@@ -10,8 +10,8 @@ function randomise(model: tfl.LayersModel, seed: number): void {
   model.setWeights(
     model.weights.map((w, i) =>
       w.originalName.includes('variance')
-        ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', seed + i)
-        : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed + i),
+        ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', seed + i)
+        : tf.randomNormal(w.shape as number[], 0, 0.3, 'float32', seed + i),
     ),
   );
 }

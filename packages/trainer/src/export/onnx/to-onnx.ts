@@ -283,7 +283,7 @@ class GraphBuilder {
         if (x.rank !== 2) throw new Error(`${FN}: Dense '${n}' on a ${x.rank}-D value`);
         const w = this.weights(layer);
         const k = w.get('kernel')!; // [in, out]
-        const units = k.shape[1];
+        const units = k.shape[1]!;
         const bias = w.get('bias');
         const y = this.op(
           'Gemm',
