@@ -17,6 +17,18 @@ export {
 } from './corpora';
 export { imageInfo, readImage, type ReadImageOptions } from './read-image';
 export {
+  idxDataset,
+  idxTensors,
+  readIdx,
+  writeIdx,
+  type IdxDataset,
+  type IdxDatasetOptions,
+  type IdxElement,
+  type IdxFiles,
+  type IdxTensors,
+  type WriteIdxOptions,
+} from './idx-files';
+export {
   IMAGE_EXTENSIONS,
   imageFolder,
   type ImageFolderDataset,
