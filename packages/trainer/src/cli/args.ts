@@ -1,9 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
-import * as path from 'node:path';
-import { formatFlags, parseCommandLine, UsageError } from './command-line';
+import { formatFlags, parseCommandLine, UsageError, type FlagSpec } from './command-line';
 import { METHOD_NAMES, methodEntry, kebab, parseMethodOptions } from '../methods/registry';
 import { methodHelp } from './method-help';
 import { resumeArgv } from './run-config';
+import {
+  EMBED_FLAGS,
+  EVAL_FLAGS,
+  parseEmbedArgs,
+  parseEvalArgs,
+  type EmbedArgs,
+  type EvalArgs,
+} from './image-args';
+
+export { EVAL_FLAGS, type EvalArgs, type EmbedArgs };
 
 export { UsageError };
 
@@ -51,23 +60,11 @@ export interface PretrainArgs {
   methodOptions: Record<string, number | boolean>;
 }
 
-/** `ssl eval` settings. */
-export interface EvalArgs {
-  command: 'eval';
-  encoder: string;
-  data: 'mnist';
-  labelsPerClass: number;
-  k: number;
-  limit?: number;
-  seed: number;
-  backend: CliBackend;
-}
+/** The commands whose flags and help are in this file and image-args.ts. */
+export type Topic = 'pretrain' | 'eval' | 'embed';
 
 export type CliArgs =
-  | PretrainArgs
-  | EvalArgs
-  | { command: 'help'; topic?: 'pretrain' | 'eval' }
-  | { command: 'version' };
+  PretrainArgs | EvalArgs | EmbedArgs | { command: 'help'; topic?: Topic } | { command: 'version' };
 
 /** Epochs, steps and sizes beyond these are typing mistakes, not runs. */
 export const LIMITS = {
@@ -228,35 +225,6 @@ export const PRETRAIN_FLAGS = {
   help: HELP_FLAG,
 } as const;
 
-/** The flags of `ssl eval`. */
-export const EVAL_FLAGS = {
-  encoder: {
-    type: 'string',
-    required: true,
-    value: 'DIR',
-    help: 'a saved encoder folder (model.json + weights.bin)',
-  },
-  data: {
-    type: 'string',
-    choices: ['mnist'],
-    default: 'mnist',
-    value: 'D',
-    help: 'evaluation data (train split: labelled subset; test split: scored)',
-  },
-  'labels-per-class': {
-    type: 'int',
-    min: 1,
-    max: LIMITS.labelsPerClass,
-    default: 10,
-    help: 'labelled examples per class',
-  },
-  k: { type: 'int', min: 1, max: 1000, default: 1, help: 'neighbours of the kNN classifier' },
-  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'score only the first N test images' },
-  seed: { ...SEED, help: 'seed of the labelled subset and the probe' },
-  backend: BACKEND,
-  help: HELP_FLAG,
-} as const;
-
 export { methodHelp };
 
 /**
@@ -295,55 +263,87 @@ function splitMethodFlags(argv: string[]): {
   return { rest, raw };
 }
 
-const USAGE = {
+const USAGE: Record<Topic, string> = {
   pretrain: 'ssl pretrain --method <m> --data <d> --epochs N --batch-size N --out DIR [options]',
-  eval: 'ssl eval --encoder DIR/encoder --data mnist [--labels-per-class N] [options]',
+  eval: 'ssl eval --encoder DIR/encoder --data <mnist|folder|IDX> [--test <d>] [--labels-per-class N] [options]',
+  embed:
+    'ssl embed --encoder DIR/encoder --data <mnist|folder|IDX> --out FILE.csv|.jsonl|.npy [--map FILE.svg]',
 };
 
-const EXAMPLES = {
+const FLAGS: Record<Topic, FlagSpec> = {
+  pretrain: PRETRAIN_FLAGS,
+  eval: EVAL_FLAGS,
+  embed: EMBED_FLAGS,
+};
+
+const EXAMPLES: Record<Topic, string[]> = {
   pretrain: [
     'ssl pretrain --method simclr --data mnist --epochs 5 --batch-size 128 --out runs/simclr',
     'ssl pretrain --method byol --data ./photos --image-size 64 --epochs 10 --batch-size 64 --out runs/byol --resume',
     'ssl pretrain --method mlm --data moby-dick --epochs 2 --batch-size 32 --out runs/mlm',
   ],
-  eval: ['ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10'],
+  eval: [
+    'ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10',
+    'ssl eval --encoder runs/byol/encoder --data ./photos/train --test ./photos/test --labels-per-class 10',
+  ],
+  embed: [
+    'ssl embed --encoder runs/byol/encoder --data ./photos --out runs/byol/embeddings.csv --map runs/byol/map.svg',
+  ],
 };
 
 /** The help of one command, or (no topic) of the whole program. One function, so each reads the flag specs. */
-export function helpText(topic?: 'pretrain' | 'eval'): string {
-  const section = (cmd: 'pretrain' | 'eval') =>
+export function helpText(topic?: Topic): string {
+  const section = (cmd: Topic) =>
     [
       `Usage: ${USAGE[cmd]}`,
       '',
       'Options:',
-      formatFlags(cmd === 'pretrain' ? PRETRAIN_FLAGS : EVAL_FLAGS),
+      formatFlags(FLAGS[cmd]),
       ...(cmd === 'pretrain' ? ['', methodHelp()] : []),
       '',
       'Examples:',
       ...EXAMPLES[cmd].map((e) => `  ${e}`),
     ].join('\n');
   if (topic) return `ssl ${topic}\n\n${section(topic)}\n`;
+  const topics = Object.keys(USAGE) as Topic[];
   return [
     'ssl — self-supervised pretraining for TensorFlow.js',
     '',
+    'Commands:',
+    ...COMMANDS.map(([c, what]) => `  ${c.padEnd(9)}${what}`),
+    '',
     'Usage:',
-    `  ${USAGE.pretrain}`,
-    `  ${USAGE.eval}`,
+    ...topics.map((t) => `  ${USAGE[t]}`),
     '  ssl --help | ssl <command> --help | ssl --version',
     '',
-    'ssl pretrain',
-    formatFlags(PRETRAIN_FLAGS),
-    '',
-    methodHelp(),
-    '',
-    'ssl eval',
-    formatFlags(EVAL_FLAGS),
-    '',
+    ...topics.flatMap((t) => [
+      `ssl ${t}`,
+      formatFlags(FLAGS[t]),
+      ...(t === 'pretrain' ? ['', methodHelp()] : []),
+      '',
+    ]),
     'Examples:',
-    ...[...EXAMPLES.pretrain, ...EXAMPLES.eval].map((e) => `  ${e}`),
+    ...topics.flatMap((t) => EXAMPLES[t]).map((e) => `  ${e}`),
     '',
   ].join('\n');
 }
+
+/** Every command of `ssl`, with one line each (the top of `ssl --help`). */
+export const COMMANDS: [string, string][] = [
+  [
+    'pretrain',
+    'pretrain an encoder on unlabelled images or text (run folder: encoder, checkpoints, run.json)',
+  ],
+  ['eval', 'kNN and linear-probe accuracy of an encoder with few labels (JSON report)'],
+  ['embed', 'write the embeddings of images (.csv/.jsonl/.npy), and a 2-D map (.svg)'],
+  [
+    'classify',
+    'fit a classifier on few labelled images (probe, knn, finetune, fixmatch) and save it',
+  ],
+  ['predict', 'label images with a saved classifier (CSV: file, label, probability)'],
+  ['export', 'write an encoder or classifier as safetensors (PyTorch) or ONNX'],
+  ['import', 'read safetensors weights back into a tfjs model'],
+];
 
 /** The top-level help. */
 export const HELP = helpText();
@@ -438,28 +438,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
       methodOptions,
     };
   }
-  if (cmd === 'eval') {
-    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: 'eval' };
-    const v = parseCommandLine('ssl eval', rest, EVAL_FLAGS);
-    const encoder = v.encoder;
-    if (!isDir(encoder))
-      throw new UsageError(
-        `ssl eval: --encoder '${encoder}' is not a folder (expected DIR/encoder with model.json)`,
-      );
-    if (!existsSync(path.join(encoder, 'model.json')))
-      throw new UsageError(
-        `ssl eval: --encoder '${encoder}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
-      );
-    return {
-      command: 'eval',
-      encoder,
-      data: v.data,
-      labelsPerClass: v['labels-per-class'],
-      k: v.k,
-      limit: v.limit,
-      seed: v.seed,
-      backend: v.backend,
-    };
+  if (cmd === 'eval' || cmd === 'embed') {
+    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: cmd };
+    return cmd === 'eval' ? parseEvalArgs(rest) : parseEmbedArgs(rest);
   }
-  throw new UsageError(`ssl: unknown command '${cmd}'; expected pretrain or eval (see ssl --help)`);
+  throw new UsageError(
+    `ssl: unknown command '${cmd}'; expected ${COMMANDS.map(([c]) => c).join(', ')} (see ssl --help)`,
+  );
 }

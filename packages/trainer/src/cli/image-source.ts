@@ -1,11 +1,11 @@
 // The images `ssl eval`, `embed`, `classify` and `predict` read: 'mnist', a
 // folder (class subfolders = labels), or single files; as one tensor.
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createRng, permutation } from '@ssl/augment';
 import { mnistTensors } from '@ssl/data';
-import { imageFolder, imageInfo, readImage } from '@ssl/data/node';
+import { idxTensors, imageFolder, imageInfo, readImage } from '@ssl/data/node';
 import { UsageError } from './command-line';
 
 /** Images read for a command, with what is known about them. */
@@ -36,6 +36,25 @@ export interface ImageSourceOptions {
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
 
+/**
+ * Whether `file` is an IDX file (the MNIST format): by name (`*-idx3-ubyte`,
+ * `*.idx`, optionally `.gz`) or by its magic number (0, 0, type, rank).
+ */
+export function isIdxFile(file: string): boolean {
+  if (/(idx\d-ubyte|\.idx\d?)(\.gz)?$/i.test(file)) return true;
+  if (!existsSync(file) || statSync(file).isDirectory()) return false;
+  const b = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, b, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return (
+    b[0] === 0 && b[1] === 0 && [8, 9, 11, 12, 13, 14].includes(b[2]) && b[3] >= 1 && b[3] <= 4
+  );
+}
+
 /** The class of each file of an image folder: the top subfolder under `root`, or -1. */
 function folderLabels(root: string, files: string[], classNames: string[]): number[] {
   return files.map((f) => classNames.indexOf(path.relative(root, f).split(path.sep)[0]));
@@ -59,6 +78,29 @@ export async function loadImageSet(source: string, o: ImageSourceOptions): Promi
       images: images as tf.Tensor4D,
       labels: labels as tf.Tensor1D,
       classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    };
+  }
+  const parts = source
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  if (parts.length >= 1 && parts.length <= 2 && isIdxFile(parts[0])) {
+    // IMAGES[,LABELS]; the labels file is guessed beside the images when not given
+    const guess = parts[0].replace(/images-idx3/, 'labels-idx1');
+    const labelsFile = parts[1] ?? (guess !== parts[0] && existsSync(guess) ? guess : undefined);
+    const t = idxTensors({ images: parts[0], labels: labelsFile, limit: o.limit });
+    const [, ih, iw, ic] = t.images.shape;
+    if (ih !== h || iw !== w || ic !== c) {
+      tf.dispose([t.images, t.labels]);
+      throw new UsageError(
+        `${o.command}: ${o.flag} '${parts[0]}' holds ${ih}x${iw}x${ic} images; the encoder takes ${h}x${w}x${c} (pretrain on these images, or convert them to PNG files in a folder, which are resized)`,
+      );
+    }
+    const n = t.labels ? Math.max(...Array.from(t.labels.dataSync())) + 1 : 0;
+    return {
+      images: t.images,
+      labels: t.labels,
+      classNames: Array.from({ length: n }, (_, i) => String(i)),
     };
   }
   if (c !== 1 && c !== 3) {

@@ -52,6 +52,10 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const { runPretrain } = await import('./run-pretrain');
       return await runPretrain(args, io.err);
     }
+    if (args.command === 'embed') {
+      const { runEmbed } = await import('./run-embed');
+      return await runEmbed(args, io.out);
+    }
     const { runEval } = await import('./run-eval');
     return await runEval(args, io.out);
   } catch (e) {
@@ -71,6 +75,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 /** The paths each flag named, to say which flag an OS error concerns. */
 function pathFlags(args: CliArgs): Record<string, readonly string[]> {
   if (args.command === 'pretrain') return { out: [args.out], data: args.data };
-  if (args.command === 'eval') return { encoder: [args.encoder] };
+  if (args.command === 'eval')
+    return { encoder: [args.encoder], data: [args.data], report: [args.report] };
+  if (args.command === 'embed')
+    return { encoder: [args.encoder], data: [args.data], out: [args.out] };
   return {};
 }
