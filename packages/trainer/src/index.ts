@@ -64,6 +64,12 @@ export type {
 export { checkpointCallback, type CheckpointCallbackOptions } from './callbacks/checkpoint';
 export { stopOnNaN } from './callbacks/stop-on-nan';
 export {
+  knnMonitor,
+  type KnnMonitor,
+  type KnnMonitorOptions,
+  type KnnMonitorRecord,
+} from './callbacks/knn-monitor';
+export {
   finiteGuard,
   uniformLoss,
   type FiniteGuard,
@@ -82,6 +88,7 @@ export {
   type SelectLabelledOptions,
   type EmbedOptions,
   type EmbedInputs,
+  type EmbedDataset,
   type KnnOptions,
   type LinearProbeOptions,
   type LinearProbeResult,
@@ -89,6 +96,35 @@ export {
   type FineTuneResult,
   type BatchAugment,
   type LabelledSet,
+  loadClassifier,
+  knnClassifier,
+  createClassifier,
+  classifierMetadata,
+  CLASSIFIER_METADATA_KEY,
+  KnnVote,
+  Standardize,
+  type Classifier,
+  type ClassifierKind,
+  type ClassifierMetadata,
+  type ClassifierEncoderInfo,
+  type ClassifyOptions,
+  type ClassifierParts,
+  type KnnClassifierOptions,
+  type KnnVoteArgs,
+  type StandardizeArgs,
+  fixMatch,
+  fixMatchLoss,
+  stopGradient,
+  fixMatchWeakView,
+  fixMatchStrongView,
+  tokenMaskingView,
+  type FixMatchOptions,
+  type FixMatchProgress,
+  type FixMatchLossOptions,
+  type FixMatchLossTerms,
+  type ViewAugment,
+  type FixMatchStrongViewOptions,
+  type TokenMaskingViewOptions,
 } from './evaluation';
 
 // --- PyTorch hand-off: safetensors export / import (owned by export) ---

@@ -289,7 +289,9 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
         epochExamples += out.examples;
         lossSum += out.loss;
         const imagesPerSec = perSec(out.examples, ms);
-        history.push({ epoch, step, loss: out.loss, lr, imagesPerSec, metrics: out.metrics });
+        // the method's values, then those callbacks add (stepMetrics, e.g. the kNN monitor's)
+        const metrics = { ...out.metrics };
+        history.push({ epoch, step, loss: out.loss, lr, imagesPerSec, metrics });
         const logs = {
           epoch,
           step,
@@ -301,10 +303,11 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
           lr,
           imagesPerSec,
           elapsedSec: (now() - t0) / 1000,
-          metrics: out.metrics,
+          metrics,
         };
         step++;
         epochStep++;
+        for (const cb of callbacks) Object.assign(metrics, await cb.stepMetrics?.(logs, control));
         for (const cb of callbacks) await cb.onStepEnd?.(logs, control);
         if (stopReason !== undefined) {
           cut = epochStep < stepsPerEpoch;

@@ -88,6 +88,16 @@ export interface TrainControl {
 export interface Callback {
   onTrainBegin?(info: TrainBeginInfo, control: TrainControl): void | Promise<void>;
   onEpochBegin?(epoch: number, control: TrainControl): void | Promise<void>;
+  /**
+   * Extra values for this step (e.g. the kNN monitor's `{ knn: 0.91 }`),
+   * asked of every callback after the step and before any `onStepEnd`: they
+   * are merged into `logs.metrics`, so the metrics log writes them and the
+   * progress bar shows them, whatever the order of the callbacks.
+   */
+  stepMetrics?(
+    logs: StepLogs,
+    control: TrainControl,
+  ): Record<string, number> | void | Promise<Record<string, number> | void>;
   onStepEnd?(logs: StepLogs, control: TrainControl): void | Promise<void>;
   onEpochEnd?(logs: EpochLogs, control: TrainControl): void | Promise<void>;
   onTrainEnd?(info: TrainEndInfo): void | Promise<void>;

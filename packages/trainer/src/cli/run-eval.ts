@@ -104,6 +104,7 @@ export async function runEval(a: EvalArgs, print: (line: string) => void): Promi
     sets.push({ ...train, classNames: [] });
     const knn = await knnAccuracy({ encoder, train, test, k: a.k });
     const probe = await linearProbe({ encoder, train, test, seed: a.seed });
+    probe.classifier.dispose();
     const nTest = test.labels.shape[0];
     print(
       `labelled: ${idx.length} images (${a.labelsPerClass} per class, ${all.classNames.length} classes); test: ${nTest} images (${testFrom})`,
