@@ -4,15 +4,21 @@ import { METHOD_NAMES, methodEntry, kebab, parseMethodOptions } from '../methods
 import { methodHelp } from './method-help';
 import { resumeArgv } from './run-config';
 import {
+  CLASSIFY_FLAGS,
   EMBED_FLAGS,
   EVAL_FLAGS,
+  PREDICT_FLAGS,
+  parseClassifyArgs,
   parseEmbedArgs,
   parseEvalArgs,
+  parsePredictArgs,
+  type ClassifyArgs,
   type EmbedArgs,
   type EvalArgs,
+  type PredictArgs,
 } from './image-args';
 
-export { EVAL_FLAGS, type EvalArgs, type EmbedArgs };
+export { EVAL_FLAGS, type EvalArgs, type EmbedArgs, type ClassifyArgs, type PredictArgs };
 
 export { UsageError };
 
@@ -61,10 +67,16 @@ export interface PretrainArgs {
 }
 
 /** The commands whose flags and help are in this file and image-args.ts. */
-export type Topic = 'pretrain' | 'eval' | 'embed';
+export type Topic = 'pretrain' | 'eval' | 'embed' | 'classify' | 'predict';
 
 export type CliArgs =
-  PretrainArgs | EvalArgs | EmbedArgs | { command: 'help'; topic?: Topic } | { command: 'version' };
+  | PretrainArgs
+  | EvalArgs
+  | EmbedArgs
+  | ClassifyArgs
+  | PredictArgs
+  | { command: 'help'; topic?: Topic }
+  | { command: 'version' };
 
 /** Epochs, steps and sizes beyond these are typing mistakes, not runs. */
 export const LIMITS = {
@@ -268,12 +280,17 @@ const USAGE: Record<Topic, string> = {
   eval: 'ssl eval --encoder DIR/encoder --data <mnist|folder|IDX> [--test <d>] [--labels-per-class N] [options]',
   embed:
     'ssl embed --encoder DIR/encoder --data <mnist|folder|IDX> --out FILE.csv|.jsonl|.npy [--map FILE.svg]',
+  classify:
+    'ssl classify --encoder DIR/encoder --labelled <folder> [--unlabelled <folder>] [--method probe|knn|finetune|fixmatch] --out DIR',
+  predict: 'ssl predict --classifier DIR --data <folder|files> --out preds.csv',
 };
 
 const FLAGS: Record<Topic, FlagSpec> = {
   pretrain: PRETRAIN_FLAGS,
   eval: EVAL_FLAGS,
   embed: EMBED_FLAGS,
+  classify: CLASSIFY_FLAGS,
+  predict: PREDICT_FLAGS,
 };
 
 const EXAMPLES: Record<Topic, string[]> = {
@@ -289,6 +306,11 @@ const EXAMPLES: Record<Topic, string[]> = {
   embed: [
     'ssl embed --encoder runs/byol/encoder --data ./photos --out runs/byol/embeddings.csv --map runs/byol/map.svg',
   ],
+  classify: [
+    'ssl classify --encoder runs/byol/encoder --labelled ./photos/train --labels-per-class 10 --out runs/byol/classifier',
+    'ssl classify --encoder runs/byol/encoder --labelled ./few --unlabelled ./photos --method fixmatch --steps 500 --out runs/byol/fixmatch',
+  ],
+  predict: ['ssl predict --classifier runs/byol/classifier --data ./new-photos --out preds.csv'],
 };
 
 /** The help of one command, or (no topic) of the whole program. One function, so each reads the flag specs. */
@@ -310,7 +332,7 @@ export function helpText(topic?: Topic): string {
     'ssl — self-supervised pretraining for TensorFlow.js',
     '',
     'Commands:',
-    ...COMMANDS.map(([c, what]) => `  ${c.padEnd(9)}${what}`),
+    ...COMMANDS.map(([c, what]) => `  ${c.padEnd(10)}${what}`),
     '',
     'Usage:',
     ...topics.map((t) => `  ${USAGE[t]}`),
@@ -438,9 +460,11 @@ export function parseCliArgs(argv: string[]): CliArgs {
       methodOptions,
     };
   }
-  if (cmd === 'eval' || cmd === 'embed') {
+  if (cmd === 'eval' || cmd === 'embed' || cmd === 'classify' || cmd === 'predict') {
     if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: cmd };
-    return cmd === 'eval' ? parseEvalArgs(rest) : parseEmbedArgs(rest);
+    if (cmd === 'eval') return parseEvalArgs(rest);
+    if (cmd === 'embed') return parseEmbedArgs(rest);
+    return cmd === 'classify' ? parseClassifyArgs(rest) : parsePredictArgs(rest);
   }
   throw new UsageError(
     `ssl: unknown command '${cmd}'; expected ${COMMANDS.map(([c]) => c).join(', ')} (see ssl --help)`,

@@ -163,3 +163,155 @@ export function parseEmbedArgs(rest: string[]): EmbedArgs {
     backend: v.backend,
   };
 }
+
+export const CLASSIFY_METHODS = ['probe', 'knn', 'finetune', 'fixmatch'] as const;
+
+/** `ssl classify`: fit a classifier on few labelled images and save it. */
+export const CLASSIFY_FLAGS = {
+  encoder: ENCODER,
+  labelled: {
+    type: 'string',
+    required: true,
+    value: 'D',
+    help: 'labelled images: a folder with class subfolders (or mnist, or IDX images,labels)',
+  },
+  unlabelled: {
+    type: 'string',
+    value: 'D',
+    help: 'unlabelled images (a folder, mnist or IDX): fixmatch learns from them; probe standardises features with them',
+  },
+  method: {
+    type: 'string',
+    choices: CLASSIFY_METHODS,
+    default: 'probe',
+    value: 'M',
+    help: 'probe: linear head on frozen features; knn: nearest labelled neighbours; finetune: encoder + head trained; fixmatch: finetune with pseudo-labels on --unlabelled',
+  },
+  'labels-per-class': {
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    help: 'use only N labelled images per class (seeded, stratified; default: all of --labelled)',
+  },
+  test: { type: 'string', value: 'D', help: 'labelled images to score the classifier on' },
+  epochs: {
+    type: 'int',
+    min: 1,
+    max: 100_000,
+    help: 'probe: epochs (default 100); finetune: epochs (default 50)',
+  },
+  steps: { type: 'int', min: 1, max: 10_000_000, default: 300, help: 'fixmatch: optimizer steps' },
+  k: { type: 'int', min: 1, max: 1000, default: 5, help: 'knn: neighbours' },
+  out: {
+    type: 'string',
+    required: true,
+    value: 'DIR',
+    help: 'the classifier folder (model.json + weights.bin; ssl predict --classifier DIR)',
+  },
+  force: { type: 'boolean', help: 'replace DIR if it holds a model' },
+  seed: { ...SEED, help: 'seed of the label draw, the head and the augmentations' },
+  backend: BACKEND,
+  help: HELP_FLAG,
+} as const satisfies FlagSpec;
+
+/** `ssl predict`: label images with a saved classifier. */
+export const PREDICT_FLAGS = {
+  classifier: {
+    type: 'string',
+    required: true,
+    value: 'DIR',
+    help: 'a classifier folder from ssl classify',
+  },
+  data: {
+    type: 'string',
+    required: true,
+    value: 'D',
+    help: "images: a folder, image files (comma-separated), 'mnist' or an IDX file",
+  },
+  out: {
+    type: 'string',
+    required: true,
+    value: 'FILE.csv',
+    help: 'predictions: file,label,probability (one row an image)',
+  },
+  'batch-size': { type: 'int', min: 1, max: 65_536, default: 256, help: 'images a forward pass' },
+  backend: BACKEND,
+  help: HELP_FLAG,
+} as const satisfies FlagSpec;
+
+export interface ClassifyArgs {
+  command: 'classify';
+  encoder: string;
+  labelled: string;
+  unlabelled?: string;
+  method: (typeof CLASSIFY_METHODS)[number];
+  labelsPerClass?: number;
+  test?: string;
+  epochs?: number;
+  steps: number;
+  k: number;
+  out: string;
+  force: boolean;
+  seed: number;
+  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+}
+
+export interface PredictArgs {
+  command: 'predict';
+  classifier: string;
+  data: string;
+  out: string;
+  batchSize: number;
+  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+}
+
+export function parseClassifyArgs(rest: string[]): ClassifyArgs {
+  const cmd = 'ssl classify';
+  const v = parseCommandLine(cmd, rest, CLASSIFY_FLAGS);
+  if (v.method === 'fixmatch' && v.unlabelled === undefined) {
+    throw new UsageError(
+      `${cmd}: --method fixmatch needs --unlabelled <folder> (the images it pseudo-labels)`,
+    );
+  }
+  if (existsSync(v.out) && !isDir(v.out)) {
+    throw new UsageError(`${cmd}: --out '${v.out}' is a file, not a folder`);
+  }
+  if (existsSync(path.join(v.out, 'model.json')) && !v.force) {
+    throw new UsageError(
+      `${cmd}: --out '${v.out}' already holds a model; pass --force to replace it`,
+    );
+  }
+  return {
+    command: 'classify',
+    encoder: checkModelFolder(cmd, '--encoder', v.encoder, 'an encoder'),
+    labelled: checkSource(cmd, '--labelled', v.labelled),
+    unlabelled:
+      v.unlabelled === undefined ? undefined : checkSource(cmd, '--unlabelled', v.unlabelled),
+    method: v.method,
+    labelsPerClass: v['labels-per-class'],
+    test: v.test === undefined ? undefined : checkSource(cmd, '--test', v.test),
+    epochs: v.epochs,
+    steps: v.steps,
+    k: v.k,
+    out: v.out,
+    force: v.force,
+    seed: v.seed,
+    backend: v.backend,
+  };
+}
+
+export function parsePredictArgs(rest: string[]): PredictArgs {
+  const cmd = 'ssl predict';
+  const v = parseCommandLine(cmd, rest, PREDICT_FLAGS);
+  if (path.extname(v.out).toLowerCase() !== '.csv') {
+    throw new UsageError(`${cmd}: --out must end in .csv, got '${v.out}'`);
+  }
+  return {
+    command: 'predict',
+    classifier: checkModelFolder(cmd, '--classifier', v.classifier, 'a classifier'),
+    data: checkSource(cmd, '--data', v.data),
+    out: v.out,
+    batchSize: v['batch-size'],
+    backend: v.backend,
+  };
+}

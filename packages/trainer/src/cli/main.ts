@@ -52,6 +52,14 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const { runPretrain } = await import('./run-pretrain');
       return await runPretrain(args, io.err);
     }
+    if (args.command === 'classify') {
+      const { runClassify } = await import('./run-classify');
+      return await runClassify(args, io.out);
+    }
+    if (args.command === 'predict') {
+      const { runPredict } = await import('./run-predict');
+      return await runPredict(args, io.out);
+    }
     if (args.command === 'embed') {
       const { runEmbed } = await import('./run-embed');
       return await runEmbed(args, io.out);
@@ -77,6 +85,10 @@ function pathFlags(args: CliArgs): Record<string, readonly string[]> {
   if (args.command === 'pretrain') return { out: [args.out], data: args.data };
   if (args.command === 'eval')
     return { encoder: [args.encoder], data: [args.data], report: [args.report] };
+  if (args.command === 'classify')
+    return { encoder: [args.encoder], labelled: [args.labelled], out: [args.out] };
+  if (args.command === 'predict')
+    return { classifier: [args.classifier], data: [args.data], out: [args.out] };
   if (args.command === 'embed')
     return { encoder: [args.encoder], data: [args.data], out: [args.out] };
   return {};
