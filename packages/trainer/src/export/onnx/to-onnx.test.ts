@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { convEncoder, resnet } from '@ssl/encoders';
 import { toOnnx } from './to-onnx';
+import { fineTune, linearProbe } from '../../evaluation';
 import { runOnnxFile } from './onnx-runtime';
 
 /** Randomises every weight (BN statistics too, variance > 0) so a layout mistake shows. */
@@ -98,6 +99,28 @@ describe('toOnnx (run in onnxruntime-node, compared with tfjs)', () => {
     clf.dispose();
     seq.dispose();
   });
+
+  it('classifiers of the evaluation API: linear probe (standardised features) and fine-tune', async () => {
+    const enc = convEncoder({
+      inputShape: [14, 14, 1],
+      filters: [3, 4, 5],
+      batchNorm: true,
+      seed: 8,
+    });
+    randomise(enc, 8);
+    const images = tf.randomUniform([12, 14, 14, 1], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const labels = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 'int32');
+    const train = { images, labels };
+    const probe = await linearProbe({ encoder: enc, train, test: train, epochs: 3 });
+    expect(probe.classifier.model.layers.map((l) => l.getClassName())).toContain('SslStandardize');
+    await check(probe.classifier.model, [14, 14, 1]);
+    const tuned = await fineTune({ encoder: enc, train, test: train, epochs: 1, batchSize: 4 });
+    await check(tuned.classifier.model, [14, 14, 1]);
+    probe.classifier.dispose();
+    tuned.classifier.dispose();
+    tf.dispose([images, labels]);
+    enc.dispose();
+  }, 30_000);
 
   it('refuses a layer it cannot convert, naming it', () => {
     const m = tfl.sequential({

@@ -26,6 +26,7 @@ export const ONNX_LAYERS = [
   'Flatten',
   'Dropout',
   'Softmax',
+  "SslStandardize (a linear probe's feature scaling)",
   'Functional / Model / Sequential (inlined)',
 ] as const;
 
@@ -308,6 +309,16 @@ class GraphBuilder {
           acc = this.op('Add', [acc.name, ins[i].name], n, undefined, x.rank);
         }
         return acc;
+      }
+      case 'SslStandardize': {
+        // (x - mean) / std, per feature
+        const w = this.weights(layer);
+        const mean = w.get('mean')!;
+        const std = w.get('std')!;
+        const m = this.constant(`${n}_mean`, mean.shape, mean.dataSync() as Float32Array);
+        const sd = this.constant(`${n}_std`, std.shape, std.dataSync() as Float32Array);
+        const centred = this.op('Sub', [x.name, m], `${n}_sub`, undefined, x.rank);
+        return this.op('Div', [centred.name, sd], n, undefined, x.rank);
       }
       default:
         throw new Error(
