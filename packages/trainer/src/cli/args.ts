@@ -234,6 +234,11 @@ export const PRETRAIN_FLAGS = {
     help: 'mlm: tokens per sequence',
   },
   quiet: { type: 'boolean', help: 'no progress bar' },
+  import: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a module to load first (repeatable): a method it registers with registerMethod is a valid --method',
+  },
   help: HELP_FLAG,
 } as const;
 

@@ -1,5 +1,7 @@
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { describeOsError } from './os-errors';
+import { importModules, splitImports } from './import-modules';
+import { syncRegistered } from '../methods/registry';
 import { EXPORT_SUMMARY, isExportCommand } from './export-args';
 import pkg from '../../package.json';
 
@@ -26,6 +28,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
   let args;
   try {
+    // --import FILE: modules that register methods (registerMethod), loaded first
+    const imports = splitImports(argv);
+    if (imports.files.length > 0) {
+      await importModules(imports.files);
+      syncRegistered(); // what another copy of @ssl/trainer (the module's) registered
+      argv = imports.rest;
+    }
     args = parseCliArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
