@@ -51,6 +51,8 @@ export interface PretrainArgs {
   optimizer: (typeof OPTIMIZERS)[number];
   warmupEpochs: number;
   checkpointEvery: number;
+  /** Checkpoints inside epochs every N steps. */
+  checkpointEverySteps?: number;
   /** Side of folder images; undefined: the folder's first image's (resolved in run-pretrain). */
   imageSize?: number;
   /** Channels of folder images; undefined: the folder's first image's (1 when gray). */
@@ -190,6 +192,13 @@ export const PRETRAIN_FLAGS = {
     max: LIMITS.epochs,
     default: 1,
     help: 'epochs between checkpoints (always after the last)',
+  },
+  'checkpoint-every-steps': {
+    type: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    value: 'N',
+    help: 'also checkpoint every N steps, inside epochs (one worker; Ctrl-C always checkpoints the step it finishes)',
   },
   'image-size': {
     type: 'int',
@@ -455,6 +464,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       resume: v.resume,
       overwrite: v.overwrite,
       checkpointEvery: v['checkpoint-every'],
+      checkpointEverySteps: v['checkpoint-every-steps'],
       imageSize: v['image-size'],
       channels: v.channels === undefined ? undefined : (Number(v.channels) as 1 | 3),
       encoder: v.encoder,

@@ -156,6 +156,8 @@ export function runFlags(a: PretrainArgs, shape?: number[]): RunConfig['flags'] 
     seed: a.seed,
     'checkpoint-every': a.checkpointEvery,
   };
+  if (a.checkpointEverySteps !== undefined)
+    flags['checkpoint-every-steps'] = a.checkpointEverySteps;
   if (a.limit !== undefined) flags.limit = a.limit;
   if (a.lr !== undefined) flags.lr = a.lr;
   if (a.method === 'mlm') {

@@ -26,6 +26,7 @@ import { folderImageShape, loadImageSet } from './image-source';
 import { writeRunConfig } from './run-config';
 import { setEncoderMetadata } from '../io/encoder-metadata';
 import { slownessWarning } from './slowness';
+import { stepCheckpoints } from '../callbacks/step-checkpoints';
 
 /** What a pretraining run needs besides the loop settings. */
 interface Setup {
@@ -209,6 +210,22 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
         ? tf.train.momentum(lr, 0.9)
         : tf.train.adam(lr);
   const bar = a.quiet ? undefined : progressBar();
+  // Ctrl-C / SIGTERM: the step under way finishes, a checkpoint is written, the resume command printed
+  const steps = stepCheckpoints({
+    dir: path.join(a.out, 'checkpoint'),
+    io: nodeCheckpointIO,
+    everySteps: a.checkpointEverySteps,
+  });
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) process.exit(130); // a second Ctrl-C: now
+    log(
+      `ssl pretrain: ${sig}: finishing the step, then writing a checkpoint (again to quit at once)`,
+    );
+    steps.interrupt(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const callbacks: Callback[] = [
     {
       onTrainBegin(info) {
@@ -229,6 +246,9 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
     // the bar first: an error in a later callback stops a bar that is drawn
     ...(bar ? [bar] : []),
     metricsLog(path.join(a.out, 'metrics.jsonl')),
+    // a turn of the event loop after each step, so that a signal's handler runs before the next
+    { onStepEnd: () => new Promise<void>((resolve) => setImmediate(resolve)) },
+    steps,
   ];
   let result: PretrainResult;
   try {
@@ -254,10 +274,22 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
     await bar?.onTrainEnd?.({ epochsDone: 0, steps: 0, seconds: 0, imagesPerSec: 0 });
     throw e;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     setup.dispose();
     optimizer.dispose();
   }
   const last = result.history[result.history.length - 1];
+  if (result.stopReason?.startsWith('interrupted')) {
+    setup.method.dispose();
+    log(
+      steps.savedStep !== undefined
+        ? `ssl pretrain: ${result.stopReason} after step ${steps.savedStep}; checkpoint written to ${path.join(a.out, 'checkpoint')}`
+        : `ssl pretrain: ${result.stopReason}; with workers only epoch ends are checkpointed: the steps since the last one will run again`,
+    );
+    log(`ssl pretrain: continue with: ssl pretrain --out ${a.out} --resume`);
+    return 130;
+  }
   if (result.stopReason) {
     log(`ssl pretrain: stopped early: ${result.stopReason}`);
     if (last && !Number.isFinite(last.loss)) return 1;
