@@ -188,8 +188,9 @@ function methodOptions(a: PretrainArgs): Record<string, unknown> {
 export async function runPretrain(a: PretrainArgs, log: (line: string) => void): Promise<number> {
   const text = methodEntry(a.method).modality === 'text';
   const image = text ? undefined : await resolveImageShape(a);
+  const [side, , channels] = image?.shape ?? [28, 28, 1];
+  checkMemory(a, tf.getBackend(), side, side, channels);
   if (image) {
-    log(`ssl pretrain: data ${a.data[0]}: ${image.note}`);
     const n = Math.min(image.count, a.limit ?? Infinity);
     if (a.batchSize > n) {
       throw new UsageError(
@@ -197,9 +198,8 @@ export async function runPretrain(a: PretrainArgs, log: (line: string) => void):
       );
     }
   }
-  const [side, , channels] = image?.shape ?? [28, 28, 1];
-  checkMemory(a, tf.getBackend(), side, side, channels);
   prepareRunFolder(a.out, { resume: a.resume, overwrite: a.overwrite });
+  if (image) log(`ssl pretrain: data ${a.data[0]}: ${image.note}`);
   await writeRunConfig(a, image?.shape);
   const setup = text || !image ? await mlmSetup(a, log) : await imageSetup(a, image.shape);
   const lr = a.lr ?? DEFAULT_LR[a.optimizer];
