@@ -15,6 +15,7 @@ export {
   type SotuSpeech,
   type SpamAssassinEmail,
 } from './corpora';
+export { imageInfo, readImage, type ReadImageOptions } from './read-image';
 export {
   idxDataset,
   idxTensors,

@@ -16,6 +16,13 @@ export interface RunState {
   method: string;
   /** What the run was started with (batch size, limit, data, ...); a resumed run must match it. */
   identity?: RunIdentity;
+  /**
+   * A checkpoint written inside an epoch (a stop on SIGINT, `checkpointEverySteps`):
+   * the steps of epoch `epoch` already done, and the generator's state at that
+   * epoch's start (its batch order is drawn again from it, those steps skipped).
+   */
+  epochStep?: number;
+  epochRngState?: unknown;
 }
 
 /** The live objects a checkpoint reads from (save) or writes into (restore). */

@@ -71,6 +71,13 @@ export type {
   RunAccess,
 } from './callbacks/callback';
 export { checkpointCallback, type CheckpointCallbackOptions } from './callbacks/checkpoint';
+export {
+  stepCheckpoints,
+  type StepCheckpoints,
+  type StepCheckpointsOptions,
+} from './callbacks/step-checkpoints';
+export { toOnnx, onnxGraph, ONNX_LAYERS, type ToOnnxOptions } from './export/onnx/to-onnx';
+export { encoderMetadata, setEncoderMetadata, type EncoderMetadata } from './io/encoder-metadata';
 export { stopOnNaN } from './callbacks/stop-on-nan';
 export {
   knnMonitor,

@@ -182,6 +182,9 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
         ? undefined
         : finiteGuard({ uniformLoss: uniformLoss(method.name, batchSize) });
     const control: TrainControl = { stop: (reason) => void (stopReason ??= reason) };
+    // inside an epoch: its steps done and the generator at its start (a mid-epoch checkpoint)
+    let inEpochSteps = 0;
+    let epochRngState: unknown = rng.getState();
     const state = (): RunState => ({
       epoch: epochsDone,
       step,
@@ -189,6 +192,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       rngState: rng.getState(),
       method: method.name,
       identity,
+      ...(inEpochSteps > 0 ? { epochStep: inEpochSteps, epochRngState } : {}),
     });
 
     const vars = method.trainableVariables();
@@ -230,7 +234,21 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
       let epochExamples = 0;
       let epochStep = 0;
       let cut = false; // stopped before the epoch's last step
+      const resumeInside = epoch === start.epoch ? start.inEpoch : undefined;
+      if (resumeInside) rng.setState(resumeInside.rngState as never); // the epoch's order again
+      epochRngState = rng.getState();
+      inEpochSteps = 0;
       const batches = source.epoch(epoch, rng);
+      if (resumeInside) {
+        // the steps the checkpoint already holds: drawn and dropped, then the generator as it was
+        for (let k = 0; k < resumeInside.steps; k++) {
+          const skipped = await batches.next();
+          if (!skipped.done) tf.dispose(skipped.value);
+        }
+        rng.setState(resumeInside.rngAfter as never);
+        epochStep = resumeInside.steps;
+        inEpochSteps = resumeInside.steps;
+      }
       const fieldsAt = (s: number) => ({
         step: s,
         epoch,
@@ -314,6 +332,7 @@ export async function pretrain(options: PretrainOptions): Promise<PretrainResult
         };
         step++;
         epochStep++;
+        inEpochSteps = epochStep < stepsPerEpoch ? epochStep : 0;
         for (const cb of callbacks) Object.assign(metrics, await cb.stepMetrics?.(logs, control));
         for (const cb of callbacks) await cb.onStepEnd?.(logs, control);
         if (stopReason !== undefined) {

@@ -45,8 +45,10 @@ describe('parseCliArgs', () => {
       resume: true,
       overwrite: false,
       checkpointEvery: 1,
-      imageSize: 32,
-      channels: 3,
+      imageSize: undefined,
+      channels: undefined,
+      encoder: 'conv',
+      width: 1,
       vocabSize: 2000,
       maxLength: 64,
       quiet: false,
@@ -176,10 +178,13 @@ describe('parseCliArgs', () => {
       [...base, '--resume', '--overwrite'],
       'ssl pretrain: --resume and --overwrite exclude each other',
     ],
-    [['train'], "ssl: unknown command 'train'; expected pretrain or eval (see ssl --help)"],
+    [
+      ['train'],
+      "ssl: unknown command 'train'; expected pretrain, eval, embed, classify, predict, export, import (see ssl --help)",
+    ],
     [
       ['eval', '--encoder', '/no/such/dir'],
-      "ssl eval: --encoder '/no/such/dir' is not a folder (expected DIR/encoder with model.json)",
+      "ssl eval: --encoder '/no/such/dir' is not an encoder folder (model.json + weights.bin, e.g. DIR/encoder from ssl pretrain)",
     ],
     [
       [
@@ -213,7 +218,7 @@ describe('parseCliArgs', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ssl-args-'));
     try {
       expect(() => parseCliArgs(['eval', '--encoder', dir])).toThrow(
-        `ssl eval: --encoder '${dir}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
+        `ssl eval: --encoder '${dir}' is not an encoder folder (model.json + weights.bin, e.g. DIR/encoder from ssl pretrain)`,
       );
       writeFileSync(path.join(dir, 'model.json'), '{}');
       expect(parseCliArgs(withArg('--data', dir))).toMatchObject({ data: [dir] });
@@ -236,9 +241,11 @@ describe('parseCliArgs', () => {
         command: 'eval',
         encoder: dir,
         data: 'mnist',
+        test: undefined,
         labelsPerClass: 5,
         k: 1,
         limit: undefined,
+        report: path.join(path.dirname(dir), 'eval.json'),
         seed: 0,
         backend: 'auto',
       });

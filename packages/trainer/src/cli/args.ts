@@ -1,8 +1,25 @@
 import { existsSync, statSync } from 'node:fs';
-import * as path from 'node:path';
-import { formatFlags, parseCommandLine, UsageError } from './command-line';
+import { formatFlags, parseCommandLine, UsageError, type FlagSpec } from './command-line';
 import { METHOD_NAMES, methodEntry, kebab, parseMethodOptions } from '../methods/registry';
 import { methodHelp } from './method-help';
+import { defaultImageEncoder } from './image-encoder';
+import { resumeArgv } from './run-config';
+import {
+  CLASSIFY_FLAGS,
+  EMBED_FLAGS,
+  EVAL_FLAGS,
+  PREDICT_FLAGS,
+  parseClassifyArgs,
+  parseEmbedArgs,
+  parseEvalArgs,
+  parsePredictArgs,
+  type ClassifyArgs,
+  type EmbedArgs,
+  type EvalArgs,
+  type PredictArgs,
+} from './image-args';
+
+export { EVAL_FLAGS, type EvalArgs, type EmbedArgs, type ClassifyArgs, type PredictArgs };
 
 export { UsageError };
 
@@ -11,6 +28,7 @@ export type MethodName = (typeof METHODS)[number];
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow'] as const;
 export type CliBackend = (typeof BACKENDS)[number];
 export const OPTIMIZERS = ['adam', 'sgd', 'lars'] as const;
+export const ENCODERS = ['conv', 'resnet18', 'resnet34', 'vit'] as const;
 export const CORPORA = ['sotu', 'moby-dick', 'spam-assassin'] as const;
 
 /** `ssl pretrain` settings. */
@@ -34,8 +52,16 @@ export interface PretrainArgs {
   optimizer: (typeof OPTIMIZERS)[number];
   warmupEpochs: number;
   checkpointEvery: number;
-  imageSize: number;
-  channels: 1 | 3;
+  /** Checkpoints inside epochs every N steps. */
+  checkpointEverySteps?: number;
+  /** Side of folder images; undefined: the folder's first image's (resolved in run-pretrain). */
+  imageSize?: number;
+  /** Channels of folder images; undefined: the folder's first image's (1 when gray). */
+  channels?: 1 | 3;
+  /** The encoder architecture. */
+  encoder: (typeof ENCODERS)[number];
+  /** Width multiplier of the encoder's channels. */
+  width: number;
   vocabSize: number;
   maxLength: number;
   quiet: boolean;
@@ -43,22 +69,16 @@ export interface PretrainArgs {
   methodOptions: Record<string, number | boolean>;
 }
 
-/** `ssl eval` settings. */
-export interface EvalArgs {
-  command: 'eval';
-  encoder: string;
-  data: 'mnist';
-  labelsPerClass: number;
-  k: number;
-  limit?: number;
-  seed: number;
-  backend: CliBackend;
-}
+/** The commands whose flags and help are in this file and image-args.ts. */
+export type Topic = 'pretrain' | 'eval' | 'embed' | 'classify' | 'predict';
 
 export type CliArgs =
   | PretrainArgs
   | EvalArgs
-  | { command: 'help'; topic?: 'pretrain' | 'eval' }
+  | EmbedArgs
+  | ClassifyArgs
+  | PredictArgs
+  | { command: 'help'; topic?: Topic }
   | { command: 'version' };
 
 /** Epochs, steps and sizes beyond these are typing mistakes, not runs. */
@@ -123,7 +143,12 @@ export const PRETRAIN_FLAGS = {
     value: 'DIR',
     help: 'run folder: DIR/encoder/, DIR/metrics.jsonl, DIR/checkpoint/ (DIR/tokenizer.json for mlm)',
   },
-  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'use only the first N examples' },
+  limit: {
+    type: 'int',
+    min: 1,
+    max: LIMITS.limit,
+    help: 'use a fixed subset of N examples (mnist: the first N; a folder: N files drawn once with --seed)',
+  },
   lr: {
     type: 'number',
     min: 0,
@@ -154,7 +179,10 @@ export const PRETRAIN_FLAGS = {
     value: 'N',
     help: "threads sharing each step (wasm, cpu): a number or 'auto' (the available cores)",
   },
-  resume: { type: 'boolean', help: 'continue from DIR/checkpoint' },
+  resume: {
+    type: 'boolean',
+    help: 'continue from DIR/checkpoint with the settings of DIR/run.json (a changed one is refused)',
+  },
   overwrite: {
     type: 'boolean',
     help: 'start afresh in a DIR that holds an earlier run (its checkpoint and metrics are replaced)',
@@ -166,19 +194,39 @@ export const PRETRAIN_FLAGS = {
     default: 1,
     help: 'epochs between checkpoints (always after the last)',
   },
+  'checkpoint-every-steps': {
+    type: 'int',
+    min: 1,
+    max: 1_000_000_000,
+    value: 'N',
+    help: 'also checkpoint every N steps, inside epochs (one worker; Ctrl-C always checkpoints the step it finishes)',
+  },
   'image-size': {
     type: 'int',
     min: 8,
     max: LIMITS.imageSize,
-    default: 32,
-    help: 'side of images read from a folder',
+    help: "side of images read from a folder (default: the folder's first image's height)",
   },
   channels: {
     type: 'string',
     choices: ['1', '3'],
-    default: '3',
     value: 'C',
-    help: 'channels of images read from a folder',
+    help: "channels of images read from a folder (default: the first image's; 1 when it is gray)",
+  },
+  encoder: {
+    type: 'string',
+    choices: ENCODERS,
+    value: 'E',
+    help: 'images: the encoder (default vit for mae, else conv; conv: 3 conv layers, fast; resnet18/34: slow on CPU and wasm; vit: a small Vision Transformer)',
+  },
+  width: {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 16,
+    default: 1,
+    value: 'X',
+    help: 'width multiplier of the encoder (conv: 32,64,128 channels x X; resnet: 64..512 x X)',
   },
   'vocab-size': {
     type: 'int',
@@ -195,35 +243,11 @@ export const PRETRAIN_FLAGS = {
     help: 'mlm: tokens per sequence',
   },
   quiet: { type: 'boolean', help: 'no progress bar' },
-  help: HELP_FLAG,
-} as const;
-
-/** The flags of `ssl eval`. */
-export const EVAL_FLAGS = {
-  encoder: {
+  import: {
     type: 'string',
-    required: true,
-    value: 'DIR',
-    help: 'a saved encoder folder (model.json + weights.bin)',
+    value: 'FILE',
+    help: 'a module to load first (repeatable): a method it registers with registerMethod is a valid --method',
   },
-  data: {
-    type: 'string',
-    choices: ['mnist'],
-    default: 'mnist',
-    value: 'D',
-    help: 'evaluation data (train split: labelled subset; test split: scored)',
-  },
-  'labels-per-class': {
-    type: 'int',
-    min: 1,
-    max: LIMITS.labelsPerClass,
-    default: 10,
-    help: 'labelled examples per class',
-  },
-  k: { type: 'int', min: 1, max: 1000, default: 1, help: 'neighbours of the kNN classifier' },
-  limit: { type: 'int', min: 1, max: LIMITS.limit, help: 'score only the first N test images' },
-  seed: { ...SEED, help: 'seed of the labelled subset and the probe' },
-  backend: BACKEND,
   help: HELP_FLAG,
 } as const;
 
@@ -266,55 +290,97 @@ function splitMethodFlags(argv: string[]): {
   return { rest, raw };
 }
 
-const USAGE = {
+const USAGE: Record<Topic, string> = {
   pretrain: 'ssl pretrain --method <m> --data <d> --epochs N --batch-size N --out DIR [options]',
-  eval: 'ssl eval --encoder DIR/encoder --data mnist [--labels-per-class N] [options]',
+  eval: 'ssl eval --encoder DIR/encoder --data <mnist|folder|IDX> [--test <d>] [--labels-per-class N] [options]',
+  embed:
+    'ssl embed --encoder DIR/encoder --data <mnist|folder|IDX> --out FILE.csv|.jsonl|.npy [--map FILE.svg]',
+  classify:
+    'ssl classify --encoder DIR/encoder --labelled <folder> [--unlabelled <folder>] [--method probe|knn|finetune|fixmatch] --out DIR',
+  predict: 'ssl predict --classifier DIR --data <folder|files> --out preds.csv',
 };
 
-const EXAMPLES = {
+const FLAGS: Record<Topic, FlagSpec> = {
+  pretrain: PRETRAIN_FLAGS,
+  eval: EVAL_FLAGS,
+  embed: EMBED_FLAGS,
+  classify: CLASSIFY_FLAGS,
+  predict: PREDICT_FLAGS,
+};
+
+const EXAMPLES: Record<Topic, string[]> = {
   pretrain: [
     'ssl pretrain --method simclr --data mnist --epochs 5 --batch-size 128 --out runs/simclr',
     'ssl pretrain --method byol --data ./photos --image-size 64 --epochs 10 --batch-size 64 --out runs/byol --resume',
     'ssl pretrain --method mlm --data moby-dick --epochs 2 --batch-size 32 --out runs/mlm',
   ],
-  eval: ['ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10'],
+  eval: [
+    'ssl eval --encoder runs/simclr/encoder --data mnist --labels-per-class 10',
+    'ssl eval --encoder runs/byol/encoder --data ./photos/train --test ./photos/test --labels-per-class 10',
+  ],
+  embed: [
+    'ssl embed --encoder runs/byol/encoder --data ./photos --out runs/byol/embeddings.csv --map runs/byol/map.svg',
+  ],
+  classify: [
+    'ssl classify --encoder runs/byol/encoder --labelled ./photos/train --labels-per-class 10 --out runs/byol/classifier',
+    'ssl classify --encoder runs/byol/encoder --labelled ./few --unlabelled ./photos --method fixmatch --steps 500 --out runs/byol/fixmatch',
+  ],
+  predict: ['ssl predict --classifier runs/byol/classifier --data ./new-photos --out preds.csv'],
 };
 
 /** The help of one command, or (no topic) of the whole program. One function, so each reads the flag specs. */
-export function helpText(topic?: 'pretrain' | 'eval'): string {
-  const section = (cmd: 'pretrain' | 'eval') =>
+export function helpText(topic?: Topic): string {
+  const section = (cmd: Topic) =>
     [
       `Usage: ${USAGE[cmd]}`,
       '',
       'Options:',
-      formatFlags(cmd === 'pretrain' ? PRETRAIN_FLAGS : EVAL_FLAGS),
+      formatFlags(FLAGS[cmd]),
       ...(cmd === 'pretrain' ? ['', methodHelp()] : []),
       '',
       'Examples:',
       ...EXAMPLES[cmd].map((e) => `  ${e}`),
     ].join('\n');
   if (topic) return `ssl ${topic}\n\n${section(topic)}\n`;
+  const topics = Object.keys(USAGE) as Topic[];
   return [
     'ssl — self-supervised pretraining for TensorFlow.js',
     '',
+    'Commands:',
+    ...COMMANDS.map(([c, what]) => `  ${c.padEnd(10)}${what}`),
+    '',
     'Usage:',
-    `  ${USAGE.pretrain}`,
-    `  ${USAGE.eval}`,
+    ...topics.map((t) => `  ${USAGE[t]}`),
     '  ssl --help | ssl <command> --help | ssl --version',
     '',
-    'ssl pretrain',
-    formatFlags(PRETRAIN_FLAGS),
-    '',
-    methodHelp(),
-    '',
-    'ssl eval',
-    formatFlags(EVAL_FLAGS),
-    '',
+    ...topics.flatMap((t) => [
+      `ssl ${t}`,
+      formatFlags(FLAGS[t]),
+      ...(t === 'pretrain' ? ['', methodHelp()] : []),
+      '',
+    ]),
     'Examples:',
-    ...[...EXAMPLES.pretrain, ...EXAMPLES.eval].map((e) => `  ${e}`),
+    ...topics.flatMap((t) => EXAMPLES[t]).map((e) => `  ${e}`),
     '',
   ].join('\n');
 }
+
+/** Every command of `ssl`, with one line each (the top of `ssl --help`). */
+export const COMMANDS: [string, string][] = [
+  [
+    'pretrain',
+    'pretrain an encoder on unlabelled images or text (run folder: encoder, checkpoints, run.json)',
+  ],
+  ['eval', 'kNN and linear-probe accuracy of an encoder with few labels (JSON report)'],
+  ['embed', 'write the embeddings of images (.csv/.jsonl/.npy), and a 2-D map (.svg)'],
+  [
+    'classify',
+    'fit a classifier on few labelled images (probe, knn, finetune, fixmatch) and save it',
+  ],
+  ['predict', 'label images with a saved classifier (CSV: file, label, probability)'],
+  ['export', 'write an encoder or classifier as safetensors (PyTorch) or ONNX'],
+  ['import', 'read safetensors weights back into a tfjs model'],
+];
 
 /** The top-level help. */
 export const HELP = helpText();
@@ -334,7 +400,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   if (cmd === 'pretrain') {
     if (rest.includes('--help') || rest.includes('-h'))
       return { command: 'help', topic: 'pretrain' };
-    const split = splitMethodFlags(rest);
+    const split = splitMethodFlags(resumeArgv(rest));
     const v = parseCommandLine('ssl pretrain', split.rest, PRETRAIN_FLAGS);
     const method = v.method;
     let methodOptions: Record<string, number | boolean>;
@@ -399,36 +465,24 @@ export function parseCliArgs(argv: string[]): CliArgs {
       resume: v.resume,
       overwrite: v.overwrite,
       checkpointEvery: v['checkpoint-every'],
+      checkpointEverySteps: v['checkpoint-every-steps'],
       imageSize: v['image-size'],
-      channels: Number(v.channels) as 1 | 3,
+      channels: v.channels === undefined ? undefined : (Number(v.channels) as 1 | 3),
+      encoder: (v.encoder ?? defaultImageEncoder(method)) as PretrainArgs['encoder'],
+      width: v.width,
       vocabSize: v['vocab-size'],
       maxLength: v['max-length'],
       quiet: v.quiet,
       methodOptions,
     };
   }
-  if (cmd === 'eval') {
-    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: 'eval' };
-    const v = parseCommandLine('ssl eval', rest, EVAL_FLAGS);
-    const encoder = v.encoder;
-    if (!isDir(encoder))
-      throw new UsageError(
-        `ssl eval: --encoder '${encoder}' is not a folder (expected DIR/encoder with model.json)`,
-      );
-    if (!existsSync(path.join(encoder, 'model.json')))
-      throw new UsageError(
-        `ssl eval: --encoder '${encoder}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
-      );
-    return {
-      command: 'eval',
-      encoder,
-      data: v.data,
-      labelsPerClass: v['labels-per-class'],
-      k: v.k,
-      limit: v.limit,
-      seed: v.seed,
-      backend: v.backend,
-    };
+  if (cmd === 'eval' || cmd === 'embed' || cmd === 'classify' || cmd === 'predict') {
+    if (rest.includes('--help') || rest.includes('-h')) return { command: 'help', topic: cmd };
+    if (cmd === 'eval') return parseEvalArgs(rest);
+    if (cmd === 'embed') return parseEmbedArgs(rest);
+    return cmd === 'classify' ? parseClassifyArgs(rest) : parsePredictArgs(rest);
   }
-  throw new UsageError(`ssl: unknown command '${cmd}'; expected pretrain or eval (see ssl --help)`);
+  throw new UsageError(
+    `ssl: unknown command '${cmd}'; expected ${COMMANDS.map(([c]) => c).join(', ')} (see ssl --help)`,
+  );
 }

@@ -131,7 +131,7 @@ suite('ssl (the built bin, as a process)', () => {
     expect(r.status).toBe(2);
     expect(r.lines).toHaveLength(1);
     expect(r.lines[0]).toMatch(
-      /^ssl pretrain: --batch-size 20000 with 28x28 images needs about 19\.6 GiB per step; the wasm backend can allocate 4\.0 GiB/,
+      /^ssl pretrain: --batch-size 20000 with 28x28x1 images needs about 20\.0 GiB per step, more than the 4\.0 GiB the wasm backend can allocate; pass --batch-size \d+ or less/,
     );
   });
 
@@ -141,7 +141,7 @@ suite('ssl (the built bin, as a process)', () => {
     const r = ssl(['eval', '--encoder', empty, '--backend', 'wasm']);
     expect(r.status).toBe(2);
     expect(r.lines).toEqual([
-      `ssl eval: --encoder '${empty}' has no model.json (expected the encoder folder that ssl pretrain wrote, DIR/encoder)`,
+      `ssl eval: --encoder '${empty}' is not an encoder folder (model.json + weights.bin, e.g. DIR/encoder from ssl pretrain)`,
     ]);
   });
 

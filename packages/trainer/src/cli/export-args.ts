@@ -1,20 +1,27 @@
 // Arguments of `ssl export` and `ssl import`, kept apart from args.ts so that
 // the CLI's argument parsing can move to one library without touching them.
 import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { parseCommandLine, UsageError, type FlagSpec } from './command-line';
 
 /** `ssl export` settings. */
 export interface ExportArgs {
   command: 'export';
-  /** Encoder folder (model.json + weights.bin). */
-  encoder: string;
+  /** Encoder folder (model.json + weights.bin); absent when a classifier is exported. */
+  encoder?: string;
+  /** A classifier folder from `ssl classify` (ONNX only). */
+  classifier?: string;
   /** Optional head folders, exported as `projection_head` / `prediction_head`. */
   projectionHead?: string;
   predictionHead?: string;
-  format: 'safetensors';
+  format: 'safetensors' | 'onnx';
   out: string;
-  /** Also write `mnist.safetensors` (the train images, uint8 NHWC) beside `out`, for pretrain_ddp.py. */
-  data?: 'mnist';
+  /**
+   * Also write the images beside `out` as safetensors (uint8 NHWC), for
+   * pretrain_ddp.py: 'mnist' (its train split, `mnist.safetensors`), a folder or
+   * an IDX file (`data.safetensors`, at the encoder's image size).
+   */
+  data?: string;
   limit?: number;
   force: boolean;
 }
@@ -29,26 +36,37 @@ export interface ImportArgs {
 }
 
 /** The lines `ssl --help` adds for these commands. */
-export const EXPORT_SUMMARY = `PyTorch hand-off (see ssl export --help):
-  ssl export --encoder DIR --out FILE.safetensors [--data mnist]   tfjs -> safetensors, PyTorch layouts
-  ssl import --from FILE.safetensors --out DIR                     safetensors -> tfjs Layers model
+export const EXPORT_SUMMARY = `Export and import (see ssl export --help):
+  ssl export --encoder DIR --out FILE.safetensors [--data D]    tfjs -> safetensors, PyTorch layouts
+  ssl export --encoder DIR --out FILE.onnx                      tfjs -> ONNX (opset 13; NHWC input)
+  ssl export --classifier DIR --out FILE.onnx                   a classifier from ssl classify -> ONNX
+  ssl import --from FILE.safetensors --out DIR                  safetensors -> tfjs Layers model
 `;
 
-export const EXPORT_HELP = `ssl export — write an encoder (and heads) as safetensors with PyTorch names and layouts
+export const EXPORT_HELP = `ssl export — write an encoder (and heads) as safetensors with PyTorch names and layouts,
+or an encoder or classifier as ONNX
 
 Usage:
-  ssl export --encoder DIR --out FILE.safetensors [--format safetensors] [options]
+  ssl export --encoder DIR --out FILE.safetensors [options]
+  ssl export --encoder DIR --out FILE.onnx
+  ssl export --classifier DIR --out FILE.onnx
   ssl import --from FILE.safetensors --out DIR [--model encoder] [--force]
 
 ssl export
   --encoder DIR          an encoder folder (model.json + weights.bin), e.g. runs/simclr/encoder;
-                         a tokenizer.json in DIR or its parent is copied beside FILE
-  --projection-head DIR  a projection-head folder, exported as projection_head (optional)
-  --prediction-head DIR  a prediction-head folder, exported as prediction_head (optional)
-  --format F             safetensors (the only format; default)
-  --out FILE             the weights; FILE without .safetensors + .json gets the architecture config
-  --data mnist           also write mnist.safetensors (train images, uint8 [N,28,28,1]) beside FILE
-  --limit N              with --data: only the first N images
+                         a tokenizer.json in DIR or its parent is copied beside FILE (safetensors)
+  --classifier DIR       a classifier folder from ssl classify (ONNX only; probe, finetune, fixmatch;
+                         knn classifiers have no ONNX form)
+  --projection-head DIR  a projection-head folder, exported as projection_head (safetensors, optional)
+  --prediction-head DIR  a prediction-head folder, exported as prediction_head (safetensors, optional)
+  --format F             safetensors | onnx (default: from FILE's extension, else safetensors)
+  --out FILE             safetensors: FILE.safetensors, and FILE.json beside it gets the architecture
+                         config; onnx: FILE.onnx, one file (input 'input' [N,H,W,C] float32 in the
+                         model's pixel range, [0, 1]; output 'output'; class names in its metadata)
+  --data D               safetensors: also write the images beside FILE (uint8 NHWC) for
+                         pretrain_ddp.py: mnist (mnist.safetensors, train split), an image folder or
+                         an IDX file (data.safetensors, at the encoder's image size)
+  --limit N              with --data: only the first N images (mnist, IDX) / N drawn once (a folder)
   --force                replace existing files
 
 ssl import
@@ -62,16 +80,18 @@ Examples:
   python3 python/ssl_torch/pretrain_ddp.py --init runs/torch/encoder.safetensors \\
       --data runs/torch/mnist.safetensors --out runs/torch/trained.safetensors --nproc 2 --steps 200
   ssl import --from runs/torch/trained.safetensors --out runs/torch/encoder
+  ssl export --classifier runs/simclr/classifier --out runs/simclr/classifier.onnx
 `;
 
 /** The flags of `ssl export` (read by the one command-line parser, `command-line.ts`). */
 const EXPORT_FLAGS = {
   encoder: { type: 'string', value: 'DIR', help: 'an encoder folder (model.json + weights.bin)' },
+  classifier: { type: 'string', value: 'DIR', help: 'a classifier folder (ONNX)' },
   'projection-head': { type: 'string', value: 'DIR', help: 'a projection-head folder' },
   'prediction-head': { type: 'string', value: 'DIR', help: 'a prediction-head folder' },
-  format: { type: 'string', value: 'F', help: 'safetensors (the only format; default)' },
+  format: { type: 'string', value: 'F', help: 'safetensors | onnx' },
   out: { type: 'string', required: true, value: 'FILE', help: 'the weights file' },
-  data: { type: 'string', value: 'D', help: 'mnist: also write the train images' },
+  data: { type: 'string', value: 'D', help: 'also write the images: mnist, a folder or IDX' },
   limit: { type: 'int', min: 1, max: 1_000_000_000, help: 'with --data: the first N images' },
   force: { type: 'boolean', help: 'replace existing files' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
@@ -121,21 +141,49 @@ export function parseExportArgs(argv: string[]): ExportArgs | ImportArgs | 'help
       }
       return p;
     };
-    const format = s('format') ?? 'safetensors';
-    if (format !== 'safetensors') {
-      throw new UsageError(`ssl export: --format must be safetensors, got '${format}'`);
+    const encoder = folder('encoder', false);
+    const classifier = folder('classifier', false);
+    if ((encoder === undefined) === (classifier === undefined)) {
+      throw new UsageError('ssl export: give one of --encoder DIR or --classifier DIR');
+    }
+    const ext = path.extname(out).toLowerCase();
+    const format = s('format') ?? (ext === '.onnx' ? 'onnx' : 'safetensors');
+    if (format !== 'safetensors' && format !== 'onnx') {
+      throw new UsageError(`ssl export: --format must be safetensors or onnx, got '${format}'`);
+    }
+    const want = `.${format}`;
+    if (ext !== want) {
+      throw new UsageError(
+        `ssl export: --out must end in ${want} for --format ${format}, got '${out}'` +
+          (format === 'safetensors' ? ' (the config is written beside it as FILE.json)' : ''),
+      );
+    }
+    if (classifier !== undefined && format !== 'onnx') {
+      throw new UsageError('ssl export: --classifier exports to ONNX only; pass --out FILE.onnx');
+    }
+    if (format === 'onnx') {
+      for (const f of ['projection-head', 'prediction-head', 'data'] as const) {
+        if (s(f) !== undefined) {
+          throw new UsageError(
+            `ssl export: --${f} is for safetensors exports; drop it with --format onnx`,
+          );
+        }
+      }
     }
     const data = s('data');
-    if (data !== undefined && data !== 'mnist') {
-      throw new UsageError(`ssl export: --data must be mnist, got '${data}'`);
+    if (data !== undefined && data !== 'mnist' && !existsSync(data)) {
+      throw new UsageError(
+        `ssl export: --data '${data}' is neither 'mnist' nor an existing folder or IDX file`,
+      );
     }
     const limit = v.limit as number | undefined;
     if (limit !== undefined && data === undefined) {
-      throw new UsageError('ssl export: --limit needs --data mnist');
+      throw new UsageError('ssl export: --limit needs --data');
     }
     return {
       command: 'export',
-      encoder: folder('encoder', true)!,
+      encoder,
+      classifier,
       projectionHead: folder('projection-head', false),
       predictionHead: folder('prediction-head', false),
       format,

@@ -1,5 +1,7 @@
 import { helpText, parseCliArgs, UsageError, type CliArgs } from './args';
 import { describeOsError } from './os-errors';
+import { importModules, splitImports } from './import-modules';
+import { syncRegistered } from '../methods/registry';
 import { EXPORT_SUMMARY, isExportCommand } from './export-args';
 import pkg from '../../package.json';
 
@@ -26,6 +28,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   }
   let args;
   try {
+    // --import FILE: modules that register methods (registerMethod), loaded first
+    const imports = splitImports(argv);
+    if (imports.files.length > 0) {
+      await importModules(imports.files);
+      syncRegistered(); // what another copy of @ssl/trainer (the module's) registered
+      argv = imports.rest;
+    }
     args = parseCliArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -52,6 +61,18 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const { runPretrain } = await import('./run-pretrain');
       return await runPretrain(args, io.err);
     }
+    if (args.command === 'classify') {
+      const { runClassify } = await import('./run-classify');
+      return await runClassify(args, io.out);
+    }
+    if (args.command === 'predict') {
+      const { runPredict } = await import('./run-predict');
+      return await runPredict(args, io.out);
+    }
+    if (args.command === 'embed') {
+      const { runEmbed } = await import('./run-embed');
+      return await runEmbed(args, io.out);
+    }
     const { runEval } = await import('./run-eval');
     return await runEval(args, io.out);
   } catch (e) {
@@ -71,6 +92,13 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 /** The paths each flag named, to say which flag an OS error concerns. */
 function pathFlags(args: CliArgs): Record<string, readonly string[]> {
   if (args.command === 'pretrain') return { out: [args.out], data: args.data };
-  if (args.command === 'eval') return { encoder: [args.encoder] };
+  if (args.command === 'eval')
+    return { encoder: [args.encoder], data: [args.data], report: [args.report] };
+  if (args.command === 'classify')
+    return { encoder: [args.encoder], labelled: [args.labelled], out: [args.out] };
+  if (args.command === 'predict')
+    return { classifier: [args.classifier], data: [args.data], out: [args.out] };
+  if (args.command === 'embed')
+    return { encoder: [args.encoder], data: [args.data], out: [args.out] };
   return {};
 }

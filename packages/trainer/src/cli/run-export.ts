@@ -6,8 +6,10 @@ import { mnistTensors } from '@ssl/data';
 import { writeFileAtomic } from '../io/atomic';
 import { loadModel } from '../io/model-io';
 import { configPath, writeExport } from '../export/files';
-import { encodeSafetensors } from '../export/safetensors';
+import { encodeSafetensors, type SafeTensor } from '../export/safetensors';
 import type { ExportArgs } from './export-args';
+import { encoderMetadata } from '../io/encoder-metadata';
+import { loadImageSet } from './image-source';
 
 /**
  * `ssl export`: loads the encoder (and heads), writes FILE (safetensors,
@@ -16,11 +18,17 @@ import type { ExportArgs } from './export-args';
  * Returns the exit status.
  */
 export async function runExport(a: ExportArgs, print: (line: string) => void): Promise<number> {
-  const models: Record<string, tfl.LayersModel> = { encoder: await loadModel(a.encoder) };
+  if (a.format === 'onnx') {
+    const { runExportOnnx } = await import('./run-export-onnx');
+    return runExportOnnx(a, print);
+  }
+  const encoderDir = a.encoder!;
+  const models: Record<string, tfl.LayersModel> = { encoder: await loadModel(encoderDir) };
+  const shape = encoderMetadata(models.encoder).inputShape;
   try {
     if (a.projectionHead) models.projection_head = await loadModel(a.projectionHead);
     if (a.predictionHead) models.prediction_head = await loadModel(a.predictionHead);
-    const tokenizerFile = [a.encoder, path.dirname(path.resolve(a.encoder))]
+    const tokenizerFile = [encoderDir, path.dirname(path.resolve(encoderDir))]
       .map((d) => path.join(d, 'tokenizer.json'))
       .find((f) => existsSync(f));
     const { config } = await writeExport(a.out, models, { tokenizerFile, overwrite: a.force });
@@ -29,27 +37,45 @@ export async function runExport(a: ExportArgs, print: (line: string) => void): P
   } finally {
     Object.values(models).forEach((m) => m.dispose());
   }
-  if (a.data === 'mnist') {
-    const file = path.join(path.dirname(a.out), 'mnist.safetensors');
+  if (a.data !== undefined) {
+    const file = path.join(
+      path.dirname(a.out),
+      a.data === 'mnist' ? 'mnist.safetensors' : 'data.safetensors',
+    );
     if (existsSync(file) && !a.force) {
       throw new Error(`ssl export: '${file}' exists; pass --force to replace it`);
     }
-    const { images, labels } = mnistTensors({ split: 'train', limit: a.limit });
+    const set =
+      a.data === 'mnist'
+        ? { ...mnistTensors({ split: 'train', limit: a.limit }), classNames: [] }
+        : await loadImageSet(a.data, {
+            command: 'ssl export',
+            flag: '--data',
+            shape,
+            limit: a.limit,
+          });
+    const { images, labels } = set;
     try {
-      // [N, 28, 28, 1] in [0, 1] -> uint8 0..255 (MNIST's own bytes)
+      // [N, H, W, C] in [0, 1] -> uint8 0..255
       const bytes = tf.tidy(() => tf.round(tf.mul(images, 255)).dataSync());
       const data = Uint8Array.from(bytes);
       await writeFileAtomic(
         file,
         encodeSafetensors([
           ['images', { dtype: 'uint8', shape: images.shape, data }],
-          [
-            'labels',
-            { dtype: 'int32', shape: labels.shape, data: labels.dataSync() as Int32Array },
-          ],
+          ...(labels
+            ? [
+                [
+                  'labels',
+                  { dtype: 'int32', shape: labels.shape, data: labels.dataSync() as Int32Array },
+                ] as [string, SafeTensor],
+              ]
+            : []),
         ]),
       );
-      print(`wrote ${file} (${images.shape[0]} MNIST train images, uint8 NHWC)`);
+      print(
+        `wrote ${file} (${images.shape[0]} images [${images.shape.slice(1)}], uint8 NHWC${labels ? ', labels' : ''})`,
+      );
     } finally {
       tf.dispose([images, labels]);
     }

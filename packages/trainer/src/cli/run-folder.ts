@@ -11,6 +11,7 @@ export const RUN_FILES = [
   'metrics.jsonl',
   'encoder',
   'tokenizer.json',
+  'run.json',
 ] as const;
 
 /**
@@ -24,7 +25,13 @@ export const RUN_FILES = [
  */
 export function prepareRunFolder(
   out: string,
-  opts: { resume: boolean; overwrite: boolean; log?: (line: string) => void },
+  opts: {
+    resume: boolean;
+    overwrite: boolean;
+    log?: (line: string) => void;
+    /** Let the lock release itself and re-raise on SIGINT/SIGTERM (default true). */
+    signals?: boolean;
+  },
 ): RunLock {
   const cmd = 'ssl pretrain';
   if (existsSync(out) && !statSync(out).isDirectory()) {
@@ -40,7 +47,7 @@ export function prepareRunFolder(
         : 'is not writable (permission denied)';
     throw new UsageError(`${cmd}: --out '${out}' ${why}`);
   }
-  const lock = acquireRunLock(out, cmd, opts.log);
+  const lock = acquireRunLock(out, cmd, opts.log, { signals: opts.signals ?? true });
   try {
     const held = RUN_FILES.filter((f) => lstatSync(path.join(out, f), { throwIfNoEntry: false }));
     const run = held.filter((f) => f === 'checkpoint' || f === 'metrics.jsonl' || f === 'encoder');

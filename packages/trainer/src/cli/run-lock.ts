@@ -71,13 +71,15 @@ function readOwner(file: string): LockOwner | null {
  *
  * The lock is removed by `release()`, and on every way out of the process:
  * normal exit, an error, SIGINT and SIGTERM (the signal is then re-raised, so
- * the process still ends as the signal ends it). A SIGKILL leaves it behind;
+ * the process still ends as the signal ends it; `signals: false` leaves the
+ * signals to a caller that handles them and releases the lock itself). A SIGKILL leaves it behind;
  * the next run finds it stale.
  */
 export function acquireRunLock(
   dir: string,
   command: string,
   log: (line: string) => void = () => undefined,
+  opts: { signals?: boolean } = {},
 ): RunLock {
   const file = path.join(dir, LOCK_FILE);
   const owner: LockOwner = {
@@ -129,7 +131,9 @@ export function acquireRunLock(
     process.kill(process.pid, signal); // no listener left: the default action ends the process
   }
   process.on('exit', release);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  if (opts.signals ?? true) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   return { file, release };
 }

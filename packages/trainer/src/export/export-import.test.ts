@@ -178,11 +178,23 @@ describe('exportWeights / importWeights', () => {
       expect(u.err).toHaveLength(1);
       expect(u.err[0]).toMatch(re);
     };
-    await usage(['export', '--out', file], /ssl export: --encoder DIR is required/);
+    await usage(
+      ['export', '--out', file],
+      /ssl export: give one of --encoder DIR or --classifier DIR/,
+    );
     await usage(['export', '--encoder', dir, '--out', file], /is not a model folder/);
     await usage(
       ['export', '--encoder', enc, '--out', file, '--format', 'onnx'],
-      /--format must be safetensors/,
+      /--out must end in \.onnx for --format onnx/,
+    );
+    // the issue: --out x.json wrote safetensors bytes to x.json and the config to x.json.json
+    await usage(
+      ['export', '--encoder', enc, '--out', path.join(dir, 'x.json')],
+      /--out must end in \.safetensors for --format safetensors, got '.*x\.json' \(the config is written beside it as FILE\.json\)/,
+    );
+    await usage(
+      ['export', '--encoder', enc, '--out', file, '--format', 'tflite'],
+      /--format must be safetensors or onnx/,
     );
     await usage(['export', '--encoder', enc], /--out is required/);
     await usage(['export', '--encoder', enc, '--out', file, '--bogus'], /Unknown option '--bogus'/);

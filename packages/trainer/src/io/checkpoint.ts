@@ -285,6 +285,7 @@ export async function restoreCheckpoint(
     rngState: json.rngState,
     method: json.method,
     identity: json.identity,
+    ...(json.epochStep ? { epochStep: json.epochStep, epochRngState: json.epochRngState } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ function registered(): MethodEntry[] {
 }
 
 /** Appends to this copy's METHOD_REGISTRY / METHOD_NAMES what another copy registered. */
-function syncRegistered(): void {
+export function syncRegistered(): void {
   for (const e of registered()) {
     if (!entries.includes(e)) {
       entries.push(e);

@@ -9,6 +9,8 @@ export interface StartPoint {
   resumed: boolean;
   /** Set when the checkpoint already holds the run's `epochs`: the line that says so. */
   reached?: string;
+  /** A checkpoint from inside epoch `epoch`: its steps done, and the generator at its start. */
+  inEpoch?: { steps: number; rngState: unknown; rngAfter: unknown };
 }
 
 // A variable so that bundlers do not follow it into the browser build.
@@ -48,5 +50,15 @@ export async function resumeRun(
   }
   rng.setState(state.rngState as never);
   const reached = epochsReached(dir, state, run.epochs);
-  return { epoch: state.epoch, step: state.step, resumed: true, reached };
+  const inEpoch =
+    state.epochStep && state.epochStep > 0
+      ? { steps: state.epochStep, rngState: state.epochRngState, rngAfter: state.rngState }
+      : undefined;
+  return {
+    epoch: state.epoch,
+    step: state.step,
+    resumed: true,
+    reached,
+    ...(inEpoch ? { inEpoch } : {}),
+  };
 }
