@@ -8,11 +8,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { simclrAugment } from '@ssl/augment';
 import { useBackend, type BackendName } from '@ssl/backends';
-import { mnistTensors } from '@ssl/data';
 import type { BatchAugment } from '@ssl/trainer';
 
 import { runScratch, runScratchBn } from './baselines';
 import type { StudyConfig } from './config';
+import { loadStudyData } from './data-source';
+import { studyAugment } from './augment';
 import type { Draw } from './distill-stage';
 import type { ResultRow } from './results';
 
@@ -20,6 +21,9 @@ import type { ResultRow } from './results';
 export interface BaselineJob {
   backend: string;
   config: StudyConfig;
+  /** The data set's spec (`loadStudyData`) and whether the augmentations flip. */
+  data: string;
+  flip: boolean;
   draws: Draw[];
 }
 
@@ -34,9 +38,10 @@ async function main(job: BaselineJob): Promise<void> {
   const port = parentPort!;
   await useBackend(job.backend as BackendName, { quiet: true });
   const { config, draws } = job;
-  const { images: trainImages, labels: trainLabels } = mnistTensors({ split: 'train' });
-  const test = mnistTensors({ split: 'test', limit: config.testLimit });
-  const augmentOp = simclrAugment({ preset: 'digits', ...config.augment });
+  const data = await loadStudyData(job.data, { testLimit: config.testLimit });
+  const { images: trainImages, labels: trainLabels } = data.train;
+  const test = data.test;
+  const augmentOp = simclrAugment(studyAugment(config, job.flip));
   const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
   const record = async (row: ResultRow) => port.postMessage({ type: 'row', row });
   const onDraw = (stage: string) => (done: number, detail: string) =>

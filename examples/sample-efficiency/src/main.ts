@@ -27,13 +27,23 @@ async function main(): Promise<void> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const outDir = args.out
     ? path.resolve(cwd, args.out)
-    : path.join(ROOT, 'results', ...(args.quick ? ['quick'] : []));
+    : path.join(
+        ROOT,
+        'results',
+        ...(args.data === 'mnist' ? [] : [path.basename(path.resolve(cwd, args.data))]),
+        ...(args.quick ? ['quick'] : []),
+      );
   const command = [
     'npm run demo',
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
   ].join(' ');
   await runStudy({
     config,
+    data:
+      args.data === 'mnist' || args.data === 'fashion-mnist'
+        ? args.data
+        : path.resolve(cwd, args.data),
+    ...(args.flip !== undefined ? { flip: args.flip } : {}),
     outDir,
     backend: args.backend,
     workers: args.workers,
