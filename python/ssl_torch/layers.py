@@ -262,7 +262,7 @@ class Pool2d(nn.Module):
 
 
 class Lambda(nn.Module):
-    """A weightless tfjs layer (ReLU, Activation, Flatten, Add, Dropout, pooling over space...)."""
+    """A weightless tfjs layer (ReLU, Activation, Flatten, Add, Dropout/SslDropout, pooling over space...)."""
 
     def __init__(self, fn, takes_training=False):
         super().__init__()
@@ -332,7 +332,7 @@ def make_layer(class_name, cfg, in_shapes):
         rank = len(in_shapes[0])
         axis = _tf_axis(cfg.get("axis", -1), rank)
         return Lambda(lambda *xs: torch.cat(xs, dim=axis))
-    if class_name in ("Dropout", "SpatialDropout2D"):
+    if class_name in ("Dropout", "SpatialDropout2D", "SslDropout"):
         rate = cfg.get("rate", 0.0)
         return Lambda(lambda x, training: F.dropout(x, rate, training), takes_training=True)
     raise ValueError(f"ssl_torch: tfjs layer class '{class_name}' is not supported")

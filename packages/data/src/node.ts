@@ -16,6 +16,18 @@ export {
   type SpamAssassinEmail,
 } from './corpora';
 export {
+  idxDataset,
+  idxTensors,
+  readIdx,
+  writeIdx,
+  type IdxDataset,
+  type IdxDatasetOptions,
+  type IdxElement,
+  type IdxFiles,
+  type IdxTensors,
+  type WriteIdxOptions,
+} from './idx-files';
+export {
   IMAGE_EXTENSIONS,
   imageFolder,
   type ImageFolderDataset,

@@ -16,3 +16,10 @@ export {
   type MultiHeadSelfAttentionArgs,
 } from './multi-head-self-attention';
 export { InitStream, BERT_INIT_STDDEV, type Initializer } from './init';
+export {
+  SeededDropout,
+  dropoutRowSeeds,
+  mixSeeds,
+  withDropoutSeeds,
+  type SeededDropoutArgs,
+} from './seeded-dropout';

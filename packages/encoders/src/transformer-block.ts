@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { InitStream } from './init';
 import { LayerNormalization } from './layer-normalization';
 import { MultiHeadSelfAttention } from './multi-head-self-attention';
+import { SeededDropout } from './seeded-dropout';
 
 /** Resolved settings of one {@link transformerBlock}. */
 export interface TransformerBlockConfig {
@@ -15,12 +16,14 @@ export interface TransformerBlockConfig {
   dropout: number;
   /** Epsilon of both layer norms. */
   layerNormEps: number;
+  /** Seed of the dropout masks drawn outside `withDropoutSeeds` (see {@link SeededDropout}). Default `0`. */
+  dropoutSeed?: number;
 }
 
 /**
  * Wires one post-LN (BERT-style) Transformer encoder block into a functional
- * graph, out of {@link MultiHeadSelfAttention}, {@link LayerNormalization} and
- * built-in layers:
+ * graph, out of {@link MultiHeadSelfAttention}, {@link LayerNormalization},
+ * {@link SeededDropout} and built-in layers:
  *
  * ```
  * a = LayerNorm(x + Dropout(SelfAttention(x, mask)))
@@ -49,7 +52,11 @@ export function transformerBlock(
     }),
     [x, mask],
   );
-  h = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_attention_dropout` }), h);
+  const dropoutSeed = cfg.dropoutSeed ?? 0;
+  h = apply(
+    new SeededDropout({ rate: cfg.dropout, seed: dropoutSeed, name: `${p}_attention_dropout` }),
+    h,
+  );
   h = apply(tfl.layers.add({ name: `${p}_attention_add` }), [x, h]);
   const a = apply(
     new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_attention_norm` }),
@@ -73,7 +80,10 @@ export function transformerBlock(
     }),
     f,
   );
-  f = apply(tfl.layers.dropout({ rate: cfg.dropout, name: `${p}_ffn_dropout` }), f);
+  f = apply(
+    new SeededDropout({ rate: cfg.dropout, seed: dropoutSeed, name: `${p}_ffn_dropout` }),
+    f,
+  );
   f = apply(tfl.layers.add({ name: `${p}_ffn_add` }), [a, f]);
   return apply(new LayerNormalization({ epsilon: cfg.layerNormEps, name: `${p}_ffn_norm` }), f);
 }

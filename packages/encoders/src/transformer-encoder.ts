@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { InitStream } from './init';
 import { LayerNormalization } from './layer-normalization';
 import { PositionEmbedding } from './position-embedding';
+import { SeededDropout } from './seeded-dropout';
 import { transformerBlock } from './transformer-block';
 import { checkInt, checkName, checkPositive, checkRange } from './validate';
 
@@ -25,7 +26,7 @@ export interface TransformerEncoderOptions {
   layerNormEps?: number;
   /** Model name; also the prefix of every layer name except `token_embedding`. Default `'transformer_encoder'`. */
   name?: string;
-  /** Seed of the weight initialisers: same seed, same initial weights. Default `0`. */
+  /** Seed of the weight initialisers (same seed, same initial weights) and of the dropout masks drawn outside `withDropoutSeeds`. Default `0`. */
   seed?: number;
 }
 
@@ -48,7 +49,10 @@ const FN = 'transformerEncoder';
  * LayerNorm -> Dropout -> `numLayers` x {@link transformerBlock} (post-LN, as in
  * BERT: self-attention with the padding mask -> dropout -> residual -> LayerNorm
  * -> FFN with GELU -> dropout -> residual -> LayerNorm). No segment embeddings.
- * Dropout is active only when the model is called with `{ training: true }`.
+ * Dropout ({@link SeededDropout}) is active only when the model is called with
+ * `{ training: true }`; its masks are seeded: by {@link withDropoutSeeds} around
+ * the call (the trainer's steps do this from the run seed and the step), else by
+ * `seed` and the call count.
  *
  * Weights: every kernel and embedding is truncated normal with std 0.02, biases
  * zero, layer norms gamma 1 and beta 0 (BERT), seeded.
@@ -118,12 +122,12 @@ export function transformerEncoder(options: TransformerEncoderOptions): tfl.Laye
     x,
   );
   x = apply(new LayerNormalization({ epsilon: layerNormEps, name: `${name}_embedding_norm` }), x);
-  x = apply(tfl.layers.dropout({ rate: dropout, name: `${name}_embedding_dropout` }), x);
+  x = apply(new SeededDropout({ rate: dropout, seed, name: `${name}_embedding_dropout` }), x);
   for (let i = 1; i <= numLayers; i++) {
     x = transformerBlock(
       x,
       attentionMask,
-      { name: `${name}_layer${i}`, numHeads, ffnDim, dropout, layerNormEps },
+      { name: `${name}_layer${i}`, numHeads, ffnDim, dropout, layerNormEps, dropoutSeed: seed },
       init,
     );
   }

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { SeededDropout } from '@ssl/encoders';
 import { encoderInputs } from './encoder-inputs';
 import { SequencePooling } from './sequence-pooling';
 
@@ -12,7 +13,7 @@ export interface SequenceClassifierOptions {
   pooling?: 'cls' | 'mean';
   /** Dropout rate before the classification layer. Default 0.1. */
   dropout?: number;
-  /** Seed of the classification layer's initializer and of the dropout. Default 0. */
+  /** Seed of the classification layer's initializer and of the dropout (`SeededDropout` of @ssl/encoders: a new seeded mask per call, or the row seeds of `withDropoutSeeds`). Default 0. */
   seed?: number;
 }
 
@@ -42,9 +43,9 @@ export function sequenceClassifier(opts: SequenceClassifierOptions): tfl.LayersM
     mask,
   ]) as tfl.SymbolicTensor; // [B, D]
   if (dropout > 0)
-    x = tfl.layers
-      .dropout({ rate: dropout, seed, name: 'classifier_dropout' })
-      .apply(x) as tfl.SymbolicTensor;
+    x = new SeededDropout({ rate: dropout, seed, name: 'classifier_dropout' }).apply(
+      x,
+    ) as tfl.SymbolicTensor;
   const logits = tfl.layers
     .dense({
       units: numClasses,

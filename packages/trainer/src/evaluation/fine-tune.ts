@@ -16,6 +16,7 @@ import {
   type LabelledSet,
 } from './labelled-set';
 import { createRng, shuffleInPlace } from '@ssl/augment';
+import { dropoutRowSeeds, withDropoutSeeds } from '@ssl/encoders';
 
 /** A seeded batch augmentation: images `[B, H, W, C]` in, same shape out. */
 export type BatchAugment = (images: tf.Tensor4D, seed: number) => tf.Tensor4D;
@@ -215,7 +216,11 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           () => {
             let x = modelInput(fn, model, xTrain, (t) => tf.gather(t, idx)); // [b, ...] each
             if (augment) x = augment(x as tf.Tensor4D, stepSeed);
-            const logits = model.apply(x, { training: !freezeBatchNorm }) as tf.Tensor2D;
+            // dropout (a Transformer's) seeded from the run seed and the step
+            const logits = withDropoutSeeds(
+              dropoutRowSeeds(stepSeed, 1, idx.shape[0]),
+              () => model.apply(x, { training: !freezeBatchNorm }) as tf.Tensor2D,
+            );
             const ce = softmaxCrossEntropy(tf.gather(yTrain, idx), logits);
             if (l2 === 0) return ce as tf.Scalar;
             const kernel = head.getWeights()[0];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getTokenEmbedding } from '@ssl/encoders';
+import { dropoutRowSeeds, getTokenEmbedding, withDropoutSeeds } from '@ssl/encoders';
 import { maskTokens, maskedPositions, MlmHead } from '@ssl/mlm';
 import { defineMethod } from './define-method';
 import type { Batch, Method } from './method';
@@ -31,12 +31,18 @@ export interface MlmOptions {
   wholeWordMask?: boolean;
 }
 
-/** MLM's views: the masked ids, the batch's attention mask and the predicted positions and their labels. */
+/**
+ * MLM's views: the masked ids, the batch's attention mask, the predicted
+ * positions and their labels, and each row's dropout seed (int32 `[B]`, see
+ * `withDropoutSeeds` of @ssl/encoders: a row keeps its dropout masks in any
+ * worker's shard).
+ */
 export type MlmViews = {
   inputIds: tf.Tensor2D;
   attentionMask: tf.Tensor2D;
   positions: tf.Tensor1D;
   targets: tf.Tensor1D;
+  rowSeeds: tf.Tensor1D;
 };
 /** MLM's outputs, one row per predicted token: its cross-entropy `nll` and `correct` (1 when argmax = label), `[M]`. */
 export type MlmOutputs = { nll: tf.Tensor1D; correct: tf.Tensor1D };
@@ -74,8 +80,10 @@ export type MlmMethod = Method<MlmViews, MlmOutputs> & {
  * Masked language modeling (BERT, Devlin et al. 2019) as a `pretrain()` method.
  * Each batch is `{ inputIds, attentionMask }` (`[B, T]` each, as
  * `tokenizer.encodeBatch` gives them). `prepare` (outside the tape) masks the
- * tokens with `maskTokens`, seeded from the run's generator, and finds the
- * predicted positions; `forward` runs the encoder (a `transformerEncoder`)
+ * tokens with `maskTokens`, seeded from the run's generator, finds the
+ * predicted positions and derives each row's dropout seed from the same draw
+ * (dropout is seeded: same seed, same numbers, resumed or on any number of
+ * workers); `forward` runs the encoder (a `transformerEncoder`)
  * and the tied {@link MlmHead} only at the predicted positions, giving each
  * predicted token's cross-entropy; `loss` is their mean over the batch.
  * Logged per step: `maskedAccuracy` and `perplexity` (exp of the step's loss).
@@ -141,6 +149,9 @@ export function mlm(opts: MlmOptions): MlmMethod {
     },
     prepare(_p, batch, ctx) {
       const { ids: raw, mask } = tokenBatch(batch);
+      // one draw per step from the run's generator: the masking seed, and from it
+      // the dropout seed of each row (so dropout is as reproducible as the masks)
+      const seed = ctx.rng.int(0x7fffffff);
       return tf.tidy(() => {
         const ids = (raw.dtype === 'int32' ? raw : tf.cast(raw, 'int32')) as tf.Tensor2D;
         const { inputIds, labels } = maskTokens(ids, {
@@ -150,14 +161,15 @@ export function mlm(opts: MlmOptions): MlmMethod {
           maskProb,
           replaceProb,
           randomProb,
-          seed: ctx.rng.int(0x7fffffff),
+          seed,
           wholeWordMask: continuation ? { continuationTokenIds: continuation } : undefined,
         });
         const attentionMask = tf.cast(mask, 'float32') as tf.Tensor2D;
-        return { inputIds, attentionMask, ...maskedPositions(labels) };
+        const rowSeeds = tf.tensor1d(dropoutRowSeeds(seed, 0, ids.shape[0]), 'int32');
+        return { inputIds, attentionMask, ...maskedPositions(labels), rowSeeds };
       });
     },
-    shard(_p, { inputIds, attentionMask, positions, targets }, start, end) {
+    shard(_p, { inputIds, attentionMask, positions, targets, rowSeeds }, start, end) {
       // positions index the flattened [B, T] batch: keep those of rows [start, end), re-based
       const t = inputIds.shape[1];
       const pos = positions.dataSync();
@@ -175,13 +187,16 @@ export function mlm(opts: MlmOptions): MlmMethod {
         attentionMask: tf.slice(attentionMask, [start, 0], [end - start, t]),
         positions: tf.tensor1d(keep, 'int32'),
         targets: tf.tensor1d(keptTargets, 'int32'),
+        rowSeeds: tf.slice(rowSeeds, [start], [end - start]),
       }));
     },
-    forward(p, { inputIds, attentionMask, positions, targets }) {
+    forward(p, { inputIds, attentionMask, positions, targets, rowSeeds }) {
       return tf.tidy(() => {
-        const hidden = p.encoder.apply([inputIds, attentionMask], {
-          training: true,
-        }) as tf.Tensor3D; // [B, T, D]
+        // every dropout of the encoder draws its masks from the rows' seeds
+        const hidden = withDropoutSeeds(
+          rowSeeds.dataSync(),
+          () => p.encoder.apply([inputIds, attentionMask], { training: true }) as tf.Tensor3D,
+        ); // [B, T, D]
         return head!.tokenLosses(hidden, { positions, targets });
       });
     },
