@@ -8,6 +8,7 @@ export { gaussianBlur, type GaussianBlurOptions } from './gaussian-blur';
 export { solarize, type SolarizeOptions } from './solarize';
 export { randomAffine, type RandomAffineOptions } from './random-affine';
 export { gaussianNoise, type GaussianNoiseOptions } from './gaussian-noise';
+export { cutout, type CutoutOptions } from './cutout';
 export { compose } from './compose';
 export { randomApply } from './random-apply';
 export { multiView } from './multi-view';

@@ -34,6 +34,7 @@ export async function runEval(a: EvalArgs, print: (line: string) => void): Promi
   try {
     const knn = await knnAccuracy({ encoder, train, test, k: a.k });
     const probe = await linearProbe({ encoder, train, test, seed: a.seed });
+    probe.classifier.dispose();
     print(
       `labelled: ${idx.length} train images (${a.labelsPerClass} per class); test: ${test.labels.shape[0]} images`,
     );

@@ -201,7 +201,7 @@ describeBackends('distill', () => {
       const before = tf.memory().numTensors;
       const student = makeStudent();
       const counts: number[] = [];
-      await distill({
+      const result = await distill({
         teacher,
         student,
         unlabeled: x,
@@ -218,6 +218,7 @@ describeBackends('distill', () => {
       });
       const weights = student.getWeights().map((w) => Array.from(w.dataSync()));
       student.dispose();
+      result.classifier.dispose();
       return { counts, before, weights, after: tf.memory().numTensors };
     };
     const a = await run();

@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { softmaxCrossEntropy } from './cross-entropy';
+import { classifierMetadata, createClassifier, type Classifier } from './classifier';
+import { withSoftmax } from './classifier-model';
+import { cloneModel } from '../methods/momentum-model';
 import type { BatchAugment } from './fine-tune';
 import {
   checkLabelledSet,
@@ -62,6 +65,10 @@ export interface DistillOptions {
   teacherBatchSize?: number;
   /** Called after every epoch with that epoch's record. */
   onEpochEnd?: (record: DistillEpoch) => void | Promise<void>;
+  /** Class names of the returned classifier, by index. Default `['0', '1', ...]`. */
+  classNames?: string[];
+  /** Pixel range recorded in the classifier. Default `[0, 1]` for images, none otherwise. */
+  pixelRange?: [number, number];
 }
 
 /** One epoch of {@link distill}: means over its steps. */
@@ -83,6 +90,11 @@ export interface DistillResult {
   seconds: number;
   /** Fraction of `unlabeled` on which the trained student's arg-max equals the teacher's (inference mode). */
   agreement: number;
+  /**
+   * A copy of the trained student (+ softmax) as a {@link Classifier}, its
+   * own weights (the student stays yours). The caller disposes it.
+   */
+  classifier: Classifier;
 }
 
 /**
@@ -93,7 +105,8 @@ export interface DistillResult {
  * `−Σ_c p_T(c) · log softmax(student(aug(x)) / τ)_c` (eq. 3; scaled by τ² unless
  * `scaleByTemperatureSquared: false`), optionally mixed with the cross-entropy
  * of the few labels: `(1 − α)·distill + α·CE`. Seeded batch order and
- * augmentation: same seed, same student. Returns the per-epoch history; the
+ * augmentation: same seed, same student. Returns the per-epoch history and a
+ * copy of the student as a {@link Classifier} (the caller disposes it); the
  * student is trained in place.
  *
  * @example
@@ -304,7 +317,23 @@ export async function distill(options: DistillOptions): Promise<DistillResult> {
       if (onEpochEnd) await onEpochEnd(record);
     }
     const agreement = await agreementWithTargets(student, unlabeled, targets, teacherBatchSize);
-    return { history, steps: step, seconds: (Date.now() - t0) / 1000, agreement };
+    const probs = withSoftmax(await cloneModel(student));
+    let classifier: Classifier;
+    try {
+      classifier = createClassifier(
+        probs,
+        classifierMetadata(fn, probs, {
+          kind: 'distill',
+          classNames: options.classNames,
+          pixelRange: options.pixelRange,
+          encoder: null,
+        }),
+      );
+    } catch (e) {
+      probs.dispose();
+      throw e;
+    }
+    return { history, steps: step, seconds: (Date.now() - t0) / 1000, agreement, classifier };
   } finally {
     targets.dispose();
     yLabelled?.dispose();

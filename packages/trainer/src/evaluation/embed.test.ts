@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfd from '@tensorflow/tfjs-data';
 import { describeBackends, expectAllClose, expectNoLeak } from '@ssl/test-utils';
 
 import { embed } from './embed';
@@ -92,5 +93,41 @@ describeBackends('embed', () => {
     );
     tf.dispose([inputIds, attentionMask, out, labels]);
     bert.dispose();
+  });
+
+  it('embeds any dataset: a labelled set, a tf.data.Dataset of examples or batches, { xs } or { images }', async () => {
+    const encoder = tinyEncoder(1);
+    const images = tf.randomUniform([7, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const labels = tf.tensor1d([0, 1, 2, 3, 0, 1, 2], 'int32');
+    const want = embed(encoder, images);
+    const rows = tf.unstack(images);
+    const cases: [string, () => tf.Tensor2D | Promise<tf.Tensor2D>][] = [
+      ['labelled set', () => embed(encoder, { images, labels })],
+      ['examples', () => embed(encoder, tfd.array(rows), { batchSize: 3 })],
+      [
+        '{ xs, ys } examples',
+        () => embed(encoder, tfd.array(rows.map((x, i) => ({ xs: x, ys: i }))), { batchSize: 4 }),
+      ],
+      [
+        '{ images, labels } batches',
+        () => embed(encoder, tfd.array(rows.map((x) => ({ images: x, labels: 0 }))).batch(3)),
+      ],
+    ];
+    for (const [name, run] of cases) {
+      await expectNoLeak(async () => {
+        const out = await run();
+        expect([name, out.shape]).toEqual([name, [7, 8]]);
+        expectAllClose(out.dataSync(), want.dataSync(), { atol: 1e-5 });
+        return out;
+      });
+    }
+    await expect(embed(encoder, tfd.array([] as tf.Tensor[]))).rejects.toThrow(
+      'embed: the dataset is empty',
+    );
+    await expect(embed(encoder, tfd.array(['a']))).rejects.toThrow(
+      /^embed: dataset elements must be tensors/,
+    );
+    tf.dispose([images, labels, want, ...rows]);
+    encoder.dispose();
   });
 });

@@ -4,6 +4,20 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 /** What {@link embed} maps: one tensor `[N, ...]` (images, features) or named tensors with the same `N` (`{ inputIds, attentionMask }`). */
 export type EmbedInputs = tf.Tensor | Record<string, tf.Tensor>;
 
+/**
+ * A `tf.data.Dataset` (or anything with its `iterator()`) whose elements are
+ * tensors or objects such as `{ images, labels }`, `{ xs, ys }`, `{ image }`,
+ * `{ inputIds, attentionMask }`: single examples or batches.
+ */
+export interface EmbedDataset {
+  iterator(): Promise<{ next(): Promise<IteratorResult<unknown>> }>;
+}
+
+/** The fields that hold an example's inputs, in the order they are looked for. */
+const INPUT_FIELDS = ['images', 'image', 'xs', 'x'];
+/** Fields that are never inputs. */
+const LABEL_FIELDS = ['labels', 'label', 'ys', 'y'];
+
 /** Options of {@link embed}. */
 export interface EmbedOptions {
   /** Examples per forward pass; bounds peak memory. Default 256. */
@@ -74,25 +88,147 @@ function maskOf(x: tf.Tensor | tf.Tensor[], encoder: tfl.LayersModel): tf.Tensor
  * multi-input encoder by name (`inputIds` feeds `input_ids`). A sequence
  * output `[N, T, D]` is mean-pooled over the tokens of the attention mask when
  * the encoder takes one; any other output of higher rank is flattened.
+ * `inputs` may also be a labelled set `{ images, labels }` (its inputs are
+ * embedded) or a `tf.data.Dataset` of tensors or of `{ images }`, `{ xs }`,
+ * `{ image }`, `{ inputIds, attentionMask }` elements, single examples
+ * (stacked `batchSize` at a time) or batches — then the result is a Promise.
  * Intermediates are freed; the caller disposes the result.
  *
  * @example
  * const feats = embed(encoder, testImages, { batchSize: 512 }); // [N, D]
+ * const fromSet = await embed(encoder, tf.data.array(list).map((x) => ({ xs: x }))); // a dataset
  * const texts = embed(bert, { inputIds, attentionMask }); // [N, D], masked mean over tokens
  */
 export function embed(
   encoder: tfl.LayersModel,
-  inputs: EmbedInputs,
+  inputs: EmbedInputs | { images: EmbedInputs; labels: tf.Tensor },
+  options?: EmbedOptions,
+): tf.Tensor2D;
+export function embed(
+  encoder: tfl.LayersModel,
+  inputs: EmbedDataset,
+  options?: EmbedOptions,
+): Promise<tf.Tensor2D>;
+export function embed(
+  encoder: tfl.LayersModel,
+  inputs: EmbedInputs | { images: EmbedInputs; labels: tf.Tensor } | EmbedDataset,
   { batchSize = 256 }: EmbedOptions = {},
-): tf.Tensor2D {
+): tf.Tensor2D | Promise<tf.Tensor2D> {
   const fn = 'embed';
   if (encoder == null || typeof (encoder as { apply?: unknown }).apply !== 'function') {
     throw new Error(`${fn}: encoder must be a tfjs LayersModel, got ${encoder}`);
   }
-  const n = exampleCount(fn, 'inputs', inputs);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) {
     throw new Error(`${fn}: batchSize must be an integer >= 1, got ${batchSize}`);
   }
+  if (isDataset(inputs)) return embedDataset(fn, encoder, inputs, batchSize);
+  return embedTensors(fn, encoder, inputsOf(inputs as EmbedInputs), batchSize);
+}
+
+function isDataset(x: unknown): x is EmbedDataset {
+  return (
+    x != null &&
+    typeof x === 'object' &&
+    !(x instanceof tf.Tensor) &&
+    typeof (x as { iterator?: unknown }).iterator === 'function'
+  );
+}
+
+/**
+ * The inputs among an example's fields: a labelled set `{ images, labels }`
+ * (or `{ xs, ys }`, `{ image }`, `{ x }`) gives its inputs field; named inputs
+ * (`{ inputIds, attentionMask }`) stay, without label fields.
+ */
+export function inputsOf(x: EmbedInputs): EmbedInputs {
+  if (x == null || typeof x !== 'object' || x instanceof tf.Tensor) return x;
+  const rec = x as Record<string, unknown>;
+  const field = INPUT_FIELDS.find((k) => rec[k] != null);
+  if (field) return inputsOf(rec[field] as EmbedInputs);
+  const named = Object.entries(x).filter(([k]) => !LABEL_FIELDS.includes(k));
+  return named.length === Object.keys(x).length ? x : Object.fromEntries(named);
+}
+
+/** Embeds a dataset of single examples (stacked into batches) or of batches. */
+async function embedDataset(
+  fn: string,
+  encoder: tfl.LayersModel,
+  ds: EmbedDataset,
+  batchSize: number,
+): Promise<tf.Tensor2D> {
+  const inputRank = encoder.inputs[0].shape.length; // with the batch axis
+  const parts: tf.Tensor2D[] = [];
+  let pending: EmbedInputs[] = [];
+  let held: unknown[] = []; // the elements behind `pending`, disposed once embedded
+  const flush = () => {
+    if (pending.length === 0) return;
+    const batch = stackExamples(pending);
+    try {
+      parts.push(embedTensors(fn, encoder, batch, batchSize));
+    } finally {
+      tf.dispose(batch as tf.TensorContainer);
+      tf.dispose(held as tf.TensorContainer);
+      pending = [];
+      held = [];
+    }
+  };
+  try {
+    const it = await ds.iterator();
+    for (;;) {
+      const { value, done } = await it.next();
+      if (done) break;
+      const x = inputsOf(value as EmbedInputs);
+      const first = x instanceof tf.Tensor ? x : Object.values(x ?? {})[0];
+      if (!(first instanceof tf.Tensor)) {
+        tf.dispose(value as tf.TensorContainer);
+        throw new Error(
+          `${fn}: dataset elements must be tensors or objects of tensors ({ images }, { xs }, { inputIds, attentionMask }), got ${typeof value}`,
+        );
+      }
+      // a first input of the encoder's rank (with the batch axis) is a batch; one less, an example
+      if (first.rank === inputRank) {
+        flush();
+        try {
+          parts.push(embedTensors(fn, encoder, x, batchSize));
+        } finally {
+          tf.dispose(value as tf.TensorContainer);
+        }
+      } else {
+        pending.push(x);
+        held.push(value);
+        if (pending.length >= batchSize) flush();
+      }
+    }
+    flush();
+    if (parts.length === 0) throw new Error(`${fn}: the dataset is empty`);
+    return parts.length === 1 ? parts[0] : tf.tidy(() => tf.concat(parts, 0) as tf.Tensor2D);
+  } finally {
+    tf.dispose(held as tf.TensorContainer);
+    if (parts.length > 1) tf.dispose(parts);
+  }
+}
+
+/** Single examples stacked into one batch: a tensor, or named tensors stacked by name. */
+function stackExamples(examples: EmbedInputs[]): EmbedInputs {
+  return tf.tidy(() => {
+    const first = examples[0];
+    if (first instanceof tf.Tensor) return tf.stack(examples as tf.Tensor[]);
+    return Object.fromEntries(
+      Object.keys(first).map((k) => [
+        k,
+        tf.stack(examples.map((e) => (e as Record<string, tf.Tensor>)[k])),
+      ]),
+    );
+  });
+}
+
+/** {@link embed} of tensors: `batchSize` rows per encoder pass. */
+function embedTensors(
+  fn: string,
+  encoder: tfl.LayersModel,
+  inputs: EmbedInputs,
+  batchSize: number,
+): tf.Tensor2D {
+  const n = exampleCount(fn, 'inputs', inputs);
   return tf.tidy(() => {
     const parts: tf.Tensor2D[] = [];
     for (let start = 0; start < n; start += batchSize) {

@@ -38,8 +38,8 @@ describeBackends(
       const test = quadrantImages(3, 4);
       const encoder = tinyEncoder(6);
       const before = encoder.getWeights().map((w) => Array.from(w.dataSync()));
-      const run = () =>
-        fineTune({
+      const run = async () => {
+        const { classifier, ...figures } = await fineTune({
           encoder,
           train,
           test,
@@ -49,6 +49,9 @@ describeBackends(
           seed: 9,
           augment: flipAugment,
         });
+        classifier.dispose();
+        return figures;
+      };
       let a = { accuracy: -1, trainAccuracy: -1 };
       await expectNoLeak(async () => {
         a = await run();

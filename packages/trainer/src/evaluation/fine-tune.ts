@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { batchedAccuracy } from './accuracy';
-import { SequencePooling } from '@ssl/mlm';
-import { embed, exampleCount, maskInputIndex, modelInput, type EmbedInputs } from './embed';
+import { embed, exampleCount, modelInput, type EmbedInputs } from './embed';
 import { fitSoftmaxRegression, type SoftmaxRegressionSettings } from './softmax-regression';
 import { softmaxCrossEntropy } from './cross-entropy';
 import { cloneModel } from '../methods/momentum-model';
+import { classifierMetadata, createClassifier, type Classifier } from './classifier';
+import { encoderInfo, pooledOutput, withSoftmax } from './classifier-model';
 import {
   checkLabelledSet,
   checkNonNegative,
@@ -76,6 +77,10 @@ export interface FineTuneOptions {
   probe?: { epochs?: number; lr?: number; l2?: number; batchSize?: number };
   /** Number of classes. Default: largest label in train or test + 1. */
   numClasses?: number;
+  /** Class names of the returned classifier, by index. Default `['0', '1', ...]`. */
+  classNames?: string[];
+  /** Pixel range recorded in the classifier. Default `[0, 1]` for images, none otherwise. */
+  pixelRange?: [number, number];
 }
 
 /** Result of {@link fineTune}. */
@@ -86,17 +91,25 @@ export interface FineTuneResult {
   trainAccuracy: number;
   /** The predicted class of each test example (for other scores, e.g. F1). */
   predictions: number[];
+  /**
+   * The fine-tuned encoder and head (+ softmax) as a {@link Classifier}; its
+   * `evaluate(test)` gives `accuracy`. The caller disposes it.
+   */
+  classifier: Classifier;
 }
 
 /**
  * Fine-tuning protocol: a copy of the encoder plus a new linear head, trained
  * end to end with softmax cross-entropy and Adam on the few labelled images
  * (optionally augmented), then scored on `test` in inference mode (SimCLR,
- * Chen et al. 2020 §B.5; SimCLRv2, Chen et al. 2020b). Everything it creates
- * (the copy, the head, the optimizer) is disposed before it returns.
+ * Chen et al. 2020 §B.5; SimCLRv2, Chen et al. 2020b). The trained copy and
+ * head come back as `classifier` (the caller disposes it); the optimizer is
+ * disposed before it returns.
  *
  * @example
- * const { accuracy } = await fineTune({ encoder, train, test, epochs: 30, augment: (x, s) => aug(x, s) });
+ * const { accuracy, classifier } = await fineTune({ encoder, train, test, epochs: 30, augment: (x, s) => aug(x, s) });
+ * await classifier.save('runs/fine-tuned');
+ * classifier.dispose();
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const fn = 'fineTune';
@@ -172,18 +185,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     kernelInitializer: tfl.initializers.glorotUniform({ seed }),
     name: 'fine_tune_head',
   });
-  const features = backbone.outputs[0];
   // [N, T, D] with an attention mask -> masked mean over T; other [N, ...] -> flattened [N, D]
-  const maskAt = maskInputIndex(backbone);
-  const flat =
-    features.shape.length === 3 && maskAt >= 0
-      ? (new SequencePooling({ mode: 'mean' }).apply([
-          features,
-          backbone.inputs[maskAt],
-        ]) as tfl.SymbolicTensor)
-      : features.shape.length > 2
-        ? (tfl.layers.flatten().apply(features) as tfl.SymbolicTensor)
-        : features;
+  const flat = pooledOutput(backbone);
   const model = tfl.model({
     inputs: backbone.inputs,
     outputs: head.apply(flat) as tfl.SymbolicTensor,
@@ -203,6 +206,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     tf.cast(tf.oneHot(tf.tensor1d(trainY, 'int32'), numClasses), 'float32'),
   );
 
+  let done = false; // the model went to the classifier
   try {
     const rand = createRng(seed);
     const order = trainY.map((_, i) => i);
@@ -255,11 +259,20 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
       );
     const predictions: number[] = [];
     const accuracy = await score(xTest, testY, predictions);
-    return { accuracy, trainAccuracy: await score(xTrain, trainY), predictions };
+    const trainAccuracy = await score(xTrain, trainY);
+    const probs = withSoftmax(model);
+    const meta = classifierMetadata(fn, probs, {
+      kind: 'fine-tune',
+      classNames: options.classNames,
+      pixelRange: options.pixelRange,
+      encoder: encoderInfo(encoder, flat),
+    });
+    done = true;
+    return { accuracy, trainAccuracy, predictions, classifier: createClassifier(probs, meta) };
   } finally {
     optimizer.dispose();
     yTrain.dispose();
-    model.dispose();
+    if (!done) model.dispose();
   }
 }
 

@@ -127,7 +127,7 @@ export function vote(
 }
 
 /** Rows scaled to unit L2 norm (a zero row stays zero). [N, D] -> [N, D]. */
-function normalizeRows(x: tf.Tensor2D): tf.Tensor2D {
+export function normalizeRows(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const norm = tf.sqrt(tf.sum(tf.square(x), 1, true)); // [N, 1]
     return tf.div(x, tf.maximum(norm, 1e-12)) as tf.Tensor2D;

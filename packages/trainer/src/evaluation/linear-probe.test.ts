@@ -45,8 +45,19 @@ describeBackends('linearProbe', () => {
     const train = quadrantImages(6, 3);
     const test = quadrantImages(6, 4);
     const encoder = tinyEncoder(2);
-    const run = (seed: number) =>
-      linearProbe({ encoder, train, test, epochs: 3, batchSize: 5, lr: 0.05, seed });
+    const run = async (seed: number) => {
+      const r = await linearProbe({
+        encoder,
+        train,
+        test,
+        epochs: 3,
+        batchSize: 5,
+        lr: 0.05,
+        seed,
+      });
+      r.classifier.dispose();
+      return { accuracy: r.accuracy, trainAccuracy: r.trainAccuracy };
+    };
     let a = { accuracy: -1, trainAccuracy: -1 };
     await expectNoLeak(async () => {
       a = await run(1);

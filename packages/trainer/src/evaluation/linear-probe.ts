@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbedInputs } from './embed';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { classifierMetadata, createClassifier, type Classifier } from './classifier';
+import { featureGraph } from './classifier-model';
+import { Standardize } from './standardize-layer';
 
 import { batchedAccuracy } from './accuracy';
 import {
@@ -47,6 +51,10 @@ export interface LinearProbeOptions {
   unlabelled?: EmbedInputs;
   /** Number of classes. Default: largest label in train or test + 1. */
   numClasses?: number;
+  /** Class names of the returned classifier, by index. Default `['0', '1', ...]`. */
+  classNames?: string[];
+  /** Pixel range recorded in the classifier. Default `[0, 1]` for images, none otherwise. */
+  pixelRange?: [number, number];
 }
 
 /** Result of {@link linearProbe}. */
@@ -55,6 +63,12 @@ export interface LinearProbeResult {
   accuracy: number;
   /** Accuracy on the train examples themselves. */
   trainAccuracy: number;
+  /**
+   * The fitted probe as a {@link Classifier}: a copy of the encoder, the
+   * standardisation and the softmax head in one model (its `evaluate(test)`
+   * gives `accuracy`). The caller disposes it.
+   */
+  classifier: Classifier;
 }
 
 /**
@@ -63,9 +77,11 @@ export interface LinearProbeResult {
  * on `test` (Chen et al. 2020, SimCLR §B.6; Kolesnikov et al. 2019). Without an
  * encoder it is the raw-pixel logistic-regression baseline. Weights start at
  * zero and batch order follows `seed`, so the result is deterministic.
+ * Returns the figures and the probe as a {@link Classifier} (the caller disposes it).
  *
  * @example
- * const { accuracy } = await linearProbe({ encoder, train, test, l2: 1e-2 });
+ * const { accuracy, classifier } = await linearProbe({ encoder, train, test, l2: 1e-2 });
+ * classifier.dispose();
  */
 export async function linearProbe(options: LinearProbeOptions): Promise<LinearProbeResult> {
   const fn = 'linearProbe';
@@ -101,10 +117,19 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
     tf.dispose([rawTrain, rawTest, rawStats]);
     throw new Error(`${fn}: unlabelled features have width ${rawStats.shape[1]}, train ${d}`);
   }
+  // the standardisation statistics, [D] each (none without standardize)
+  const stats = standardize
+    ? tf.tidy(() => {
+        const m = tf.moments(rawStats, 0);
+        return {
+          mean: m.mean as tf.Tensor1D,
+          std: tf.sqrt(tf.add(m.variance, 1e-6)) as tf.Tensor1D,
+        };
+      })
+    : null;
   const [xTrain, xTest] = tf.tidy(() => {
-    if (!standardize) return [tf.clone(rawTrain), tf.clone(rawTest)];
-    const { mean, variance } = tf.moments(rawStats, 0); // [D], [D]
-    const std = tf.sqrt(tf.add(variance, 1e-6));
+    if (!stats) return [tf.clone(rawTrain), tf.clone(rawTest)];
+    const { mean, std } = stats;
     return [tf.div(tf.sub(rawTrain, mean), std), tf.div(tf.sub(rawTest, mean), std)];
   });
   tf.dispose([rawTrain, rawTest, rawStats]);
@@ -116,13 +141,35 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
     seed,
   });
   const logits = (x: tf.Tensor) => tf.add(tf.matMul(x, w), b);
+  let model: tfl.LayersModel | undefined;
   try {
     const score = (x: tf.Tensor2D, ys: number[]) =>
       batchedAccuracy(ys.length, ys, 1024, (start, size) =>
         logits(tf.slice(x, [start, 0], [size, -1])),
       );
-    return { accuracy: await score(xTest, testY), trainAccuracy: await score(xTrain, trainY) };
+    const accuracy = await score(xTest, testY);
+    const trainAccuracy = await score(xTrain, trainY);
+    // the same function as one model: features -> (f - mean) / std -> softmax(x W + b)
+    const graph = await featureGraph(fn, encoder, train.images);
+    let h = graph.features;
+    const stdLayer = stats ? new Standardize({ units: d }) : undefined;
+    if (stdLayer) h = stdLayer.apply(h) as tfl.SymbolicTensor;
+    const head = tfl.layers.dense({ units: numClasses, activation: 'softmax' });
+    model = tfl.model({ inputs: graph.inputs, outputs: head.apply(h) as tfl.SymbolicTensor });
+    if (stdLayer && stats) stdLayer.setWeights([stats.mean, stats.std]);
+    head.setWeights([w, b]);
+    const meta = classifierMetadata(fn, model, {
+      kind: 'linear-probe',
+      classNames: options.classNames,
+      pixelRange: options.pixelRange,
+      encoder: graph.encoder,
+    });
+    return { accuracy, trainAccuracy, classifier: createClassifier(model, meta) };
+  } catch (e) {
+    model?.dispose();
+    throw e;
   } finally {
     tf.dispose([w, b, xTrain, xTest]);
+    if (stats) tf.dispose([stats.mean, stats.std]);
   }
 }
