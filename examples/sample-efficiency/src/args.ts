@@ -14,7 +14,7 @@ export interface StudyArgs {
   seeds?: number;
   /** `--data SPEC`: 'mnist' (default), 'fashion-mnist', or a folder of class subfolders. */
   data: string;
-  /** `--flip on|off`: horizontal flips in the augmentations; absent: the data set's choice (on for fashion-mnist). */
+  /** `--flip on|off`: horizontal flips in the augmentations; absent: the data set's choice (off). */
   flip?: boolean;
   /** `--help`. */
   help: boolean;
@@ -56,7 +56,7 @@ export const STUDY_FLAGS = {
     choices: ['auto', 'on', 'off'],
     default: 'auto',
     value: 'on|off',
-    help: 'horizontal flips in the augmentations (auto: on for fashion-mnist, off otherwise)',
+    help: 'horizontal flips in every augmentation (auto: off; on helps natural images, not digits)',
   },
   help: { type: 'boolean', short: 'h', help: 'this text' },
 } as const;

@@ -10,7 +10,10 @@ import { simclrAugment } from '@ssl/augment';
 import { useBackend, type BackendName } from '@ssl/backends';
 import type { BatchAugment } from '@ssl/trainer';
 
+import { convEncoder } from '@ssl/encoders';
+
 import { runScratch, runScratchBn } from './baselines';
+import { runFixMatchStage, scratchFixMatchSteps } from './fixmatch-stage';
 import type { StudyConfig } from './config';
 import { loadStudyData } from './data-source';
 import { studyAugment } from './augment';
@@ -47,13 +50,41 @@ async function main(job: BaselineJob): Promise<void> {
   const onDraw = (stage: string) => (done: number, detail: string) =>
     port.postMessage({ type: 'progress', stage, done, detail });
   const common = { draws, trainImages, trainLabels, test, augment, record };
-  await runScratch({ ...common, config, onDraw: onDraw('CNN from scratch') });
+  if (config.scratch !== false) {
+    await runScratch({ ...common, config, onDraw: onDraw('CNN from scratch') });
+  }
   if (config.scratchBn) {
     await runScratchBn({
       ...common,
       config: config.scratchBn,
       onDraw: onDraw('CNN + batch norm from scratch'),
     });
+  }
+  if (config.fixMatch) {
+    // FixMatch from scratch: the same CNN, the labels and the unlabelled images, the compute
+    // of pretraining + "pretrained → FixMatch" (compute.ts)
+    const unlabelled = config.pretrainLimit
+      ? (tf.slice(trainImages, 0, config.pretrainLimit) as tf.Tensor4D)
+      : trainImages;
+    const { filters, batchNorm } = config.encoder;
+    await runFixMatchStage({
+      ...common,
+      method: 'fixmatch',
+      encoder: (seed) =>
+        convEncoder({
+          filters,
+          batchNorm,
+          inputShape: trainImages.shape.slice(1) as [number, number, number],
+          seed: 3000 + seed,
+        }),
+      steps: scratchFixMatchSteps(config, unlabelled.shape[0]),
+      config: config.fixMatch,
+      labelsPerClass: config.fixMatch.scratchLabelsPerClass,
+      unlabelled,
+      flip: job.flip,
+      onDraw: onDraw('FixMatch from scratch'),
+    });
+    if (unlabelled !== trainImages) unlabelled.dispose();
   }
   tf.dispose([trainImages, trainLabels, test.images, test.labels]);
   port.postMessage({ type: 'done' });

@@ -80,6 +80,11 @@ async function trainEachDraw(
   }
 }
 
+/** `[height, width, channels]` of the data set's images (the encoders' input shape). */
+function imageShape(input: DrawInput): [number, number, number] {
+  return input.trainImages.shape.slice(1) as [number, number, number];
+}
+
 /**
  * The same conv encoder *with* batch norm, freshly initialised, plus a linear
  * head, trained by `fineTune` on the labelled images only with the study's
@@ -89,7 +94,7 @@ async function trainEachDraw(
 export async function runScratchBn(input: ScratchBnInput): Promise<void> {
   const { filters, train } = input.config;
   await trainEachDraw(input, 'scratch-bn', train, (seed) =>
-    convEncoder({ filters, batchNorm: true, seed: 2000 + seed }),
+    convEncoder({ filters, batchNorm: true, inputShape: imageShape(input), seed: 2000 + seed }),
   );
 }
 
@@ -105,6 +110,11 @@ export interface ScratchInput extends DrawInput {
 export async function runScratch(input: ScratchInput): Promise<void> {
   const { encoder, train } = input.config;
   await trainEachDraw(input, 'scratch', train, (seed) =>
-    convEncoder({ filters: encoder.filters, batchNorm: encoder.batchNorm, seed: 1000 + seed }),
+    convEncoder({
+      filters: encoder.filters,
+      batchNorm: encoder.batchNorm,
+      inputShape: imageShape(input),
+      seed: 1000 + seed,
+    }),
   );
 }

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 
 import { writeFileAtomic } from '@ssl/trainer/node';
 
+import { DEFAULTS as RECIPE_DEFAULTS } from './recipe-defaults';
+import { recipeTable, type RecipeRun } from './recipe-table';
 import { replaceBlock, studySection, type StudyJson } from './readme-blocks';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -37,6 +39,16 @@ async function main(): Promise<void> {
     );
   }
   if (rootParts.length) root = replaceBlock(root, 'results-table', rootParts.join('\n\n'));
+  // the recipe runs of issue 20 (recipe.ts appends one JSON line per run)
+  const runsFile = path.join(EXAMPLE, 'recipe-runs-20.jsonl');
+  if (fs.existsSync(runsFile)) {
+    const runs = fs
+      .readFileSync(runsFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as RecipeRun);
+    example = replaceBlock(example, 'recipe-runs-20', recipeTable(runs, RECIPE_DEFAULTS));
+  }
   // the repository's prettier settings, so that `npm run format:check` passes on the result
   const prettier = await import('prettier');
   for (const [file, text] of [

@@ -24,6 +24,7 @@ import type { StudyConfig, PretrainConfig } from './config';
 import { renderChartSvg } from './chart';
 import { SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
+import { FIXMATCH_NAMES, pretrainedFixMatchName, runFixMatchStage } from './fixmatch-stage';
 import { runBaselinesInThread } from './baseline-runner';
 import { studyAugment } from './augment';
 import { loadStudyData } from './data-source';
@@ -59,6 +60,10 @@ export const METHOD_NAMES: Record<string, string> = {
   ...DISTILL_NAMES('simclr', 'SimCLR'),
   ...DISTILL_NAMES('vicreg', 'VICReg'),
   ...DISTILL_NAMES('byol', 'BYOL'),
+  ...FIXMATCH_NAMES,
+  'simclr-fixmatch': pretrainedFixMatchName('SimCLR'),
+  'vicreg-fixmatch': pretrainedFixMatchName('VICReg'),
+  'byol-fixmatch': pretrainedFixMatchName('BYOL'),
 };
 
 /** What a pretraining run measured. */
@@ -160,8 +165,14 @@ export async function runStudy({
   const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
   const subset = (x: tf.Tensor, idx: number[]) =>
     tf.tidy(() => tf.gather(x, tf.tensor1d(idx, 'int32')));
+  const inputShape = trainImages.shape.slice(1) as [number, number, number];
   const newEncoder = (seed: number) =>
-    convEncoder({ filters: config.encoder.filters, batchNorm: config.encoder.batchNorm, seed });
+    convEncoder({
+      filters: config.encoder.filters,
+      batchNorm: config.encoder.batchNorm,
+      inputShape,
+      seed,
+    });
 
   // --- 1. raw-pixel baselines -------------------------------------------------
   progress.begin('raw-pixel baselines');
@@ -391,6 +402,24 @@ export async function runStudy({
       progress.begin(`fine-tune ${pc.method}`);
       await trainOnLabels(`${pc.method}-finetune`, () => encoder, false, 'probe');
     }
+    if (m === 0 && config.fixMatch) {
+      progress.begin(`${pc.method} → FixMatch`);
+      await runFixMatchStage({
+        method: `${pc.method}-fixmatch`,
+        encoder,
+        steps: config.fixMatch.steps,
+        config: config.fixMatch,
+        draws,
+        labelsPerClass: config.fixMatch.labelsPerClass,
+        trainImages,
+        trainLabels: trainLabelsT,
+        unlabelled: pretrainImages,
+        test,
+        flip,
+        record,
+        onDraw: (f, detail) => progress.update(f, detail),
+      });
+    }
     if (m === 0 && config.distill) {
       progress.begin(`distill ${pc.method}`);
       await runDistillStage({
@@ -539,6 +568,14 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
     stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
     stages.push({ name: `evaluate ${p.method}`, cost: 15 + draws });
     if (p.fineTune) stages.push({ name: `fine-tune ${p.method}`, cost: trainCost });
+    if (m === 0 && config.fixMatch) {
+      const fm = config.fixMatch;
+      const n = fm.labelsPerClass.length * fm.seeds.length;
+      stages.push({
+        name: `${p.method} → FixMatch`,
+        cost: (n * fm.steps * fm.batchSize * (1 + 2 * fm.mu)) / 600,
+      });
+    }
     if (m === 0 && config.distill) {
       const dc = config.distill;
       const perDraw = (dc.epochs * nPretrain) / 400 + trainCost / draws;
