@@ -7,6 +7,12 @@ import { runStudy } from './study';
 /** The repository root: this file runs as examples/sample-efficiency/dist/main.js. */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/** The results subfolder of a --data spec: its name, a folder's name, or the first IDX file's stem. */
+function dataName(spec: string): string {
+  if (spec === 'fashion-mnist') return spec;
+  return path.basename(spec.split(',')[0]).replace(/[-.].*$/, '') || 'data';
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -30,7 +36,7 @@ async function main(): Promise<void> {
     : path.join(
         ROOT,
         'results',
-        ...(args.data === 'mnist' ? [] : [path.basename(path.resolve(cwd, args.data))]),
+        ...(args.data === 'mnist' ? [] : [dataName(args.data)]),
         ...(args.quick ? ['quick'] : []),
       );
   const command = [
@@ -42,7 +48,10 @@ async function main(): Promise<void> {
     data:
       args.data === 'mnist' || args.data === 'fashion-mnist'
         ? args.data
-        : path.resolve(cwd, args.data),
+        : args.data
+            .split(',')
+            .map((f) => path.resolve(cwd, f))
+            .join(','),
     ...(args.flip !== undefined ? { flip: args.flip } : {}),
     outDir,
     backend: args.backend,

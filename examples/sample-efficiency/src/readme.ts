@@ -28,7 +28,15 @@ async function main(): Promise<void> {
       console.log(`readme: no ${path.relative(ROOT, file)}, block ${s.block} left as it is`);
       continue;
     }
-    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as StudyJson;
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as StudyJson & {
+      rows?: { pretrained?: boolean }[];
+    };
+    if (!json.rows?.every((r) => typeof r.pretrained === 'boolean')) {
+      console.log(
+        `readme: ${path.relative(ROOT, file)} predates issue 20 (rows without 'pretrained'), block ${s.block} left as it is`,
+      );
+      continue;
+    }
     example = replaceBlock(
       example,
       s.block,
