@@ -19,5 +19,16 @@ describe('recipeTable', () => {
       '|---|---:|---:|---:|---:|---:|---:|---:|',
       '| `data=fashion-mnist` | 599 | 85 | 14.9 | 69.8 / 66.7 (**68.3**) | 70.0 / 68.7 (**69.3**) | 64.4 / 65.8 (**65.1**) | 74.4 / 74.5 (**74.5**) |',
     ]);
+    // a from-scratch run (mode=scratchbn) gets its own column
+    const bn = {
+      args: { data: 'mnist', epochs: 3, out: 'x' },
+      seconds: 144,
+      cpuSeconds: 75,
+      load: 3,
+      scratchBn: [86.7],
+    };
+    expect(recipeTable([bn], defaults).split('\n')[2]).toBe(
+      '| `` | 144 training | 75 | 3.0 | – | – | – | 86.7 (**86.7**) |',
+    );
   });
 });

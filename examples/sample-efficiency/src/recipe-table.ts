@@ -37,6 +37,7 @@ function draws(xs: unknown): string {
  * raw-pixel logistic regression of the same draws.
  */
 export function recipeTable(runs: RecipeRun[], defaults: Record<string, string | number>): string {
+  const scratch = runs.some((r) => Array.isArray(r.scratchBn));
   const l2Keys = [
     ...new Set(runs.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('probe_l2_')))),
   ];
@@ -49,16 +50,18 @@ export function recipeTable(runs: RecipeRun[], defaults: Record<string, string |
     ...l2Keys.map((k) => `probe (L2 ${k.slice('probe_l2_'.length)})`),
     '1-NN',
     'raw-pixel LR (L2 1e-2)',
+    ...(scratch ? ['CNN + BN from scratch (`mode=scratchbn`)'] : []),
   ];
   const rows = runs.map((r) => [
     `\`${changedArgs(r.args, defaults)}\``,
-    String(r.pretrainSeconds ?? '–'),
+    String(r.pretrainSeconds ?? (r.seconds !== undefined ? `${r.seconds} training` : '–')),
     String(r.cpuSeconds),
     r.load.toFixed(1),
     draws(r.probe),
     ...l2Keys.map((k) => draws(r[k])),
     draws(r.knn1),
     draws(r.raw),
+    ...(scratch ? [draws(r.scratchBn)] : []),
   ]);
   return [
     `| ${header.join(' | ')} |`,
