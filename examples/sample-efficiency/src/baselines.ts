@@ -71,6 +71,7 @@ async function trainEachDraw(
       accuracy: r.accuracy,
       seconds: (Date.now() - t) / 1000,
     });
+    r.classifier.dispose();
     tf.dispose([train.images, train.labels]);
     encoder.dispose();
     input.onDraw(

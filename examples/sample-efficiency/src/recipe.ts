@@ -162,6 +162,8 @@ async function main(): Promise<void> {
       });
       out[j === 0 ? 'probe' : `probe_l2_${l2}`].push(p.accuracy);
       out[j === 0 ? 'raw' : `raw_l2_${l2}`].push(raw.accuracy);
+      p.classifier.dispose();
+      raw.classifier.dispose();
     }
     rawSub.images.dispose();
     out.knn1.push(await knnAccuracy({ train: sub, test: testSet, k: 1 }));

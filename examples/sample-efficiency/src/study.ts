@@ -209,6 +209,7 @@ export async function runStudy({
         accuracy: lr.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      lr.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
@@ -251,6 +252,7 @@ export async function runStudy({
         accuracy: r.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      r.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       if (disposeEach) encoder.dispose();
       progress.update(
@@ -393,6 +395,7 @@ export async function runStudy({
         accuracy: probe.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      probe.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
