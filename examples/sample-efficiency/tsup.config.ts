@@ -5,6 +5,6 @@ import { nodeProgramBuild } from '../../tsup.base';
 // @ssl packages and tfjs are loaded from node_modules, not bundled.
 export default defineConfig({
   ...nodeProgramBuild,
-  entry: ['src/main.ts', 'src/recipe.ts', 'src/baseline-thread.ts'],
-  external: [/^@tensorflow\//, /^@ssl\//, 'vega', 'vega-lite', 'cli-progress'],
+  entry: ['src/main.ts', 'src/recipe.ts', 'src/baseline-thread.ts', 'src/readme.ts'],
+  external: [/^@tensorflow\//, /^@ssl\//, 'vega', 'vega-lite', 'cli-progress', 'prettier'],
 });

@@ -335,6 +335,10 @@ check("the root README's 'A taste' runs as written", () => {
   const out = runSnippet('README.md', '## A taste', 'taste');
   const line = out.split('\n').find((l) => l.startsWith('linear probe, 10 labels per class:'));
   if (!line) throw new Error(`no accuracy line in:\n${out.slice(-800)}`);
+  // the taste's promise: the pretrained representation beats the raw pixels
+  const m = /raw pixels ([\d.]+)%, pretrained ([\d.]+)%/.exec(line);
+  if (!m || !(Number(m[2]) > Number(m[1])))
+    throw new Error(`pretrained does not beat raw pixels: ${line}`);
   return line;
 });
 check("the @ssl/mlm README's example runs and prints", () => {

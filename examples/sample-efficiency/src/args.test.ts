@@ -2,10 +2,21 @@ import { parseArgs, USAGE } from './args';
 
 describe('parseArgs', () => {
   it('reads the flags, with defaults', () => {
-    expect(parseArgs([])).toEqual({ quick: false, backend: 'auto', workers: 'auto', help: false });
+    expect(parseArgs([])).toEqual({
+      quick: false,
+      backend: 'auto',
+      workers: 'auto',
+      help: false,
+      data: 'mnist',
+    });
+    expect(parseArgs(['--data', 'fashion-mnist', '--flip', 'off'])).toMatchObject({
+      data: 'fashion-mnist',
+      flip: false,
+    });
     expect(
       parseArgs(['--quick', '--out', 'x/y', '--backend=cpu', '--seeds', '2', '--workers', '2']),
     ).toEqual({
+      data: 'mnist',
       quick: true,
       out: 'x/y',
       backend: 'cpu',

@@ -71,6 +71,7 @@ async function trainEachDraw(
       accuracy: r.accuracy,
       seconds: (Date.now() - t) / 1000,
     });
+    r.classifier.dispose();
     tf.dispose([train.images, train.labels]);
     encoder.dispose();
     input.onDraw(
@@ -78,6 +79,11 @@ async function trainEachDraw(
       `${d.lpc}/class seed ${d.seed}: ${(100 * r.accuracy).toFixed(1)}%`,
     );
   }
+}
+
+/** `[height, width, channels]` of the data set's images (the encoders' input shape). */
+function imageShape(input: DrawInput): [number, number, number] {
+  return input.trainImages.shape.slice(1) as [number, number, number];
 }
 
 /**
@@ -89,7 +95,7 @@ async function trainEachDraw(
 export async function runScratchBn(input: ScratchBnInput): Promise<void> {
   const { filters, train } = input.config;
   await trainEachDraw(input, 'scratch-bn', train, (seed) =>
-    convEncoder({ filters, batchNorm: true, seed: 2000 + seed }),
+    convEncoder({ filters, batchNorm: true, inputShape: imageShape(input), seed: 2000 + seed }),
   );
 }
 
@@ -105,6 +111,11 @@ export interface ScratchInput extends DrawInput {
 export async function runScratch(input: ScratchInput): Promise<void> {
   const { encoder, train } = input.config;
   await trainEachDraw(input, 'scratch', train, (seed) =>
-    convEncoder({ filters: encoder.filters, batchNorm: encoder.batchNorm, seed: 1000 + seed }),
+    convEncoder({
+      filters: encoder.filters,
+      batchNorm: encoder.batchNorm,
+      inputShape: imageShape(input),
+      seed: 1000 + seed,
+    }),
   );
 }

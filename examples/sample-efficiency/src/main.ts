@@ -7,6 +7,12 @@ import { runStudy } from './study';
 /** The repository root: this file runs as examples/sample-efficiency/dist/main.js. */
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
+/** The results subfolder of a --data spec: its name, a folder's name, or the first IDX file's stem. */
+function dataName(spec: string): string {
+  if (spec === 'fashion-mnist') return spec;
+  return path.basename(spec.split(',')[0]).replace(/[-.].*$/, '') || 'data';
+}
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -27,13 +33,26 @@ async function main(): Promise<void> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const outDir = args.out
     ? path.resolve(cwd, args.out)
-    : path.join(ROOT, 'results', ...(args.quick ? ['quick'] : []));
+    : path.join(
+        ROOT,
+        'results',
+        ...(args.data === 'mnist' ? [] : [dataName(args.data)]),
+        ...(args.quick ? ['quick'] : []),
+      );
   const command = [
     'npm run demo',
     ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
   ].join(' ');
   await runStudy({
     config,
+    data:
+      args.data === 'mnist' || args.data === 'fashion-mnist'
+        ? args.data
+        : args.data
+            .split(',')
+            .map((f) => path.resolve(cwd, f))
+            .join(','),
+    ...(args.flip !== undefined ? { flip: args.flip } : {}),
     outDir,
     backend: args.backend,
     workers: args.workers,

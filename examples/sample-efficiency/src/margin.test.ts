@@ -1,4 +1,4 @@
-import { marginLines, marginsOverBaselines } from './margin';
+import { marginLines, marginsOverBaselines, pipelineFlags, SUPERVISED_ONLY } from './margin';
 import type { SummaryRow } from './results';
 
 const row = (method: string, labelsPerClass: number, mean: number): SummaryRow => ({
@@ -10,25 +10,43 @@ const row = (method: string, labelsPerClass: number, mean: number): SummaryRow =
   seeds: 1,
 });
 
+describe('pipelineFlags', () => {
+  it('marks supervised-only rows, FixMatch from scratch and the pretrained pipelines', () => {
+    expect(pipelineFlags('scratch-bn')).toEqual({ pretrained: false, usesUnlabelled: false });
+    expect(pipelineFlags('raw-logreg')).toEqual({ pretrained: false, usesUnlabelled: false });
+    expect(pipelineFlags('fixmatch')).toEqual({ pretrained: false, usesUnlabelled: true });
+    expect(pipelineFlags('simclr-fixmatch')).toEqual({ pretrained: true, usesUnlabelled: true });
+    expect(pipelineFlags('simclr-probe')).toEqual({ pretrained: true, usesUnlabelled: true });
+  });
+});
+
 describe('marginsOverBaselines', () => {
-  it('takes the best pretrained row against the strongest baseline, per setting', () => {
-    const summary = [
-      row('raw-logreg', 10, 0.75),
-      row('scratch', 10, 0.67),
-      row('scratch-bn', 10, 0.86),
-      row('simclr-probe', 10, 0.9),
-      row('simclr-distill', 10, 0.95),
-      row('raw-knn', 1, 0.46),
-      row('simclr-probe', 1, 0.62),
-    ];
+  const summary = [
+    row('raw-logreg', 10, 0.75),
+    row('scratch', 10, 0.67),
+    row('scratch-bn', 10, 0.86),
+    row('fixmatch', 10, 0.93),
+    row('simclr-probe', 10, 0.9),
+    row('simclr-distill', 10, 0.95),
+    row('raw-knn', 1, 0.46),
+    row('simclr-probe', 1, 0.62),
+  ];
+
+  it('takes the best pretrained row against the best row without pretraining, per setting', () => {
     const m = marginsOverBaselines(summary);
     expect(m.map((x) => [x.labelsPerClass, x.best.method, x.baseline.method])).toEqual([
       [1, 'simclr-probe', 'raw-knn'],
-      [10, 'simclr-distill', 'scratch-bn'],
+      [10, 'simclr-distill', 'fixmatch'],
     ]);
-    expect(m[1].points).toBeCloseTo(9, 10);
+    expect(m[1].points).toBeCloseTo(2, 10);
     expect(marginLines(m)[1]).toBe(
-      '- 10 labels/class: simclr-distill 95.0% vs the strongest from-scratch baseline, scratch-bn 86.0%: +9.0 points',
+      '- 10 labels/class: simclr-distill 95.0% vs the best pipeline without pretraining, fixmatch 93.0%: +2.0 points',
     );
+  });
+
+  it('against the supervised-only rows, FixMatch from scratch is left out', () => {
+    const m = marginsOverBaselines(summary, SUPERVISED_ONLY);
+    expect(m[1].baseline.method).toBe('scratch-bn');
+    expect(m[1].points).toBeCloseTo(9, 10);
   });
 });

@@ -8,7 +8,6 @@ import { appendFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { simclrAugment } from '@ssl/augment';
 import { useBackend } from '@ssl/backends';
-import { mnistTensors } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
 import {
   createMethod,
@@ -23,40 +22,10 @@ import {
 import { parseCommandLine, type FlagSpec } from '@ssl/trainer/node';
 
 import { runScratchBn } from './baselines';
+import { DEFAULTS } from './recipe-defaults';
+import { loadStudyData } from './data-source';
 import { runDistillStage } from './distill-stage';
 import type { ResultRow } from './results';
-
-const DEFAULTS = {
-  method: 'simclr',
-  limit: 0,
-  epochs: 3,
-  batch: 128,
-  lr: 3e-3,
-  warmup: 20,
-  temperature: 0.2,
-  filters: '32,64,128',
-  bn: 0,
-  cropMin: 0.4,
-  degrees: 15,
-  translate: 0.1,
-  blur: 0,
-  proj: 128,
-  hidden: 512,
-  lpc: 10,
-  seeds: '0,1',
-  distill: 0,
-  distillEpochs: 1,
-  studentInit: 'teacher',
-  alpha: 0.5,
-  tau: 1,
-  dlr: 1e-3,
-  out: 'recipe-runs.jsonl',
-  /** 'pretrain' (the default) or 'scratchbn': only the BN from-scratch baseline with steps / sbatch / slr. */
-  mode: 'pretrain',
-  steps: 150,
-  sbatch: 50,
-  slr: 3e-3,
-};
 
 async function main(): Promise<void> {
   // the one command-line parser; `key=value` is read as `--key=value`
@@ -66,12 +35,13 @@ async function main(): Promise<void> {
       { type: typeof v === 'number' ? 'number' : 'string', default: v, help: k },
     ]),
   );
-  const argv = process.argv.slice(2).map((x) => (/^[a-zA-Z]+=/.test(x) ? `--${x}` : x));
+  const argv = process.argv.slice(2).map((x) => (/^[a-zA-Z][a-zA-Z0-9]*=/.test(x) ? `--${x}` : x));
   const a = parseCommandLine('recipe', argv, flags) as Record<string, string | number>;
   const num = (k: string) => a[k] as number;
   await useBackend('auto');
-  const train = mnistTensors({ split: 'train' });
-  const test = mnistTensors({ split: 'test' });
+  const { train, test } = await loadStudyData(String(a.data), {
+    testLimit: num('testLimit') || undefined,
+  });
   const data = num('limit')
     ? (tf.slice(train.images, 0, num('limit')) as tf.Tensor4D)
     : train.images;
@@ -83,6 +53,7 @@ async function main(): Promise<void> {
         ? { degrees: num('degrees'), translate: [num('translate'), num('translate')] }
         : false,
     blur: num('blur') ? { p: num('blur'), sigma: [0.1, 1] } : false,
+    flip: num('flip') ? { p: num('flip') } : false,
   });
   if (a.mode === 'scratchbn') {
     const rows: ResultRow[] = [];
@@ -145,6 +116,7 @@ async function main(): Promise<void> {
       totalSteps,
     }),
     seed: 1,
+    workers: num('workers'),
     callbacks: [{ onStepEnd: (l) => void (loss = l.loss) }],
   });
   optimizer.dispose();
@@ -152,7 +124,14 @@ async function main(): Promise<void> {
   const trainF = embed(encoder, train.images);
   const testF = embed(encoder, test.images);
   const seeds = String(a.seeds).split(',').map(Number);
-  const out: Record<string, number[]> = { probe: [], knn1: [], knn200: [] };
+  const l2s = String(a.l2s).split(',').map(Number);
+  const out: Record<string, number[]> = { probe: [], knn1: [], knn200: [], raw: [] };
+  for (const l2 of l2s.slice(1)) {
+    out[`probe_l2_${l2}`] = [];
+    out[`raw_l2_${l2}`] = [];
+  }
+  const rawTrain = tf.reshape(train.images, [train.images.shape[0], -1]) as tf.Tensor2D;
+  const rawTest = tf.reshape(test.images, [test.images.shape[0], -1]) as tf.Tensor2D;
   const draws = seeds.map((seed) => ({
     lpc: num('lpc'),
     seed,
@@ -165,14 +144,28 @@ async function main(): Promise<void> {
       labels: tf.gather(train.labels, idx) as tf.Tensor1D,
     };
     const testSet = { images: testF, labels: test.labels };
-    const p = await linearProbe({
-      train: sub,
-      test: testSet,
-      l2: 1e-2,
-      unlabelled: trainF,
-      seed: d.seed,
-    });
-    out.probe.push(p.accuracy);
+    const rawSub = { images: tf.gather(rawTrain, idx) as tf.Tensor2D, labels: sub.labels };
+    for (const [j, l2] of l2s.entries()) {
+      const p = await linearProbe({
+        train: sub,
+        test: testSet,
+        l2,
+        unlabelled: trainF,
+        seed: d.seed,
+      });
+      const raw = await linearProbe({
+        train: rawSub,
+        test: { images: rawTest, labels: test.labels },
+        l2,
+        standardize: false,
+        seed: d.seed,
+      });
+      out[j === 0 ? 'probe' : `probe_l2_${l2}`].push(p.accuracy);
+      out[j === 0 ? 'raw' : `raw_l2_${l2}`].push(raw.accuracy);
+      p.classifier.dispose();
+      raw.classifier.dispose();
+    }
+    rawSub.images.dispose();
     out.knn1.push(await knnAccuracy({ train: sub, test: testSet, k: 1 }));
     const k = Math.min(200, d.idx.length);
     out.knn200.push(

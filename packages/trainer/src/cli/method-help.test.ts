@@ -11,7 +11,7 @@ describe('method registry and help', () => {
           new RegExp(`--${o.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} `),
         );
     }
-    expect(help).toMatch(/--temperature N +NT-Xent temperature \(default 0.5\)/);
+    expect(help).toMatch(/--temperature N +NT-Xent temperature \(default 0.2\)/);
     expect(help).toMatch(/dino .*\[images\]/);
     expect(help).toMatch(/nnclr .*\[images\]/);
   });

@@ -33,7 +33,9 @@ export interface LinearProbeOptions {
   /**
    * L2 penalty `l2/2 · ‖W‖²` on the weights (not the bias), added to the mean
    * cross-entropy. Matters with very few labels, where the data are separable
-   * and unregularised weights grow without bound. Default 1e-3.
+   * and unregularised weights grow without bound. Default 1e-2: at 10 labels per
+   * class it beat 1e-3 on MNIST and on Fashion-MNIST, for raw pixels and for
+   * pretrained features alike (issue 20's recipe runs).
    */
   l2?: number;
   /** Examples per step. Default 256. */
@@ -92,7 +94,7 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
     test,
     epochs = 100,
     lr = 0.01,
-    l2 = 1e-3,
+    l2 = 1e-2,
     batchSize = 256,
     seed = 0,
     standardize = true,
