@@ -69,11 +69,13 @@ test('every registered method trains on WebGPU with each encoder, with flat memo
   expect(s.syncReads).toEqual([]);
 
   // Every registered method ran: the image methods on the conv encoder (and the
-  // ResNet-18 subset), MLM on the Transformer encoder.
+  // ResNet-18 subset), MAE on a ViT, MLM on the Transformer encoder.
   const expected = s.methodNames.flatMap((m) =>
     m === 'mlm'
       ? [`${m}/transformer`]
-      : [`${m}/conv`, ...(s.resnetMethods.includes(m) ? [`${m}/resnet18`] : [])],
+      : m === 'mae'
+        ? [`${m}/vit`]
+        : [`${m}/conv`, ...(s.resnetMethods.includes(m) ? [`${m}/resnet18`] : [])],
   );
   expect(s.methodNames).toEqual(expect.arrayContaining(['simclr', 'byol', 'dino', 'mlm']));
   expect(s.results.map((r) => `${r.method}/${r.encoder}`)).toEqual(expected);

@@ -184,6 +184,7 @@ describeBackends(
     it('keeps tf.memory().numTensors flat over steps; same seed, same losses', async () => {
       const images = planes(16, 3);
       const run = async () => {
+        const before = tf.memory().numTensors;
         const encoder = vit(VIT);
         const method = mae(SMALL);
         const optimizer = tf.train.adam(1e-3);
@@ -201,6 +202,8 @@ describeBackends(
         method.dispose();
         optimizer.dispose();
         encoder.dispose();
+        // nothing left behind: the decoder, its mask token and positions are freed too
+        expect(tf.memory().numTensors).toBe(before);
         return { counts, losses: r.history.map((h) => h.loss) };
       };
       const a = await run();

@@ -225,18 +225,20 @@ export function mae(opts: MaeOptions = {}): Method<MaeViews, MaeOutputs> {
       const init = tf.tidy(() =>
         tf.truncatedNormal([o.decoderDim], 0, 0.02, 'float32', headSeed(ctx.seed, 2)),
       );
+      const positions = tf.tensor2d(table, [1 + v.numPatches, o.decoderDim]);
+      // a variable holds its own reference to the data: the initial tensors are freed here
+      const variables = {
+        maskToken: tf.variable(init, true),
+        decoderPositions: tf.variable(positions, false),
+      };
+      init.dispose();
+      positions.dispose();
       return {
         models: {
           decoderEmbed: decoderEmbed(v.dim, o, headSeed(ctx.seed, 0)),
           decoder: decoderModel(o, v, headSeed(ctx.seed, 1)),
         },
-        variables: {
-          maskToken: tf.variable(init, true),
-          decoderPositions: tf.variable(
-            tf.tensor2d(table, [1 + v.numPatches, o.decoderDim]),
-            false,
-          ),
-        },
+        variables,
       };
     },
     trainableVariables: (p) => [
