@@ -1,6 +1,7 @@
 import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { processAlive } from '../io/process-alive';
 
 /** The lock file's name inside a run folder. */
 export const LOCK_FILE = 'run.lock';
@@ -19,16 +20,6 @@ export interface LockOwner {
 export interface RunLock {
   readonly file: string;
   release(): void;
-}
-
-/** Whether process `pid` exists on this host (EPERM: it exists, owned by another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Creates `file` only if nothing (not even a dangling link) is there; false when something is. */
@@ -100,7 +91,7 @@ export function acquireRunLock(
     const young = Date.now() - st.mtimeMs < 10_000; // a lock being written this instant
     const stale =
       attempt === 0 &&
-      (held ? held.host === owner.host && !alive(held.pid) : !young && st.size < 4096);
+      (held ? held.host === owner.host && !processAlive(held.pid) : !young && st.size < 4096);
     if (!stale) {
       const who = held
         ? `pid ${held.pid} on host ${held.host} since ${held.startedAt} (${held.command})`

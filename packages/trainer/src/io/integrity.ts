@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { processAlive } from './process-alive';
 
 /** Size and SHA-256 of one file of a checkpoint (stored in `state.json`). */
 export interface FileRecord {
@@ -90,16 +91,6 @@ export function specBytes(specs: readonly tf.io.WeightsManifestEntry[]): number 
   return total;
 }
 
-/** Whether the process `pid` is alive (false when it does not exist). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the temp folders/files `.<name>.tmp-<pid>-...` that an atomic write
  * of `target` left beside it when its process was killed (the writing
@@ -119,7 +110,7 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) continue;
     if (pid === process.pid) continue;
     await fs.rm(path.join(parent, name), { recursive: true, force: true });
     removed.push(path.join(parent, name));
