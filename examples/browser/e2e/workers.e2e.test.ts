@@ -10,8 +10,14 @@ import { ORIGIN, useBrowserPage } from './harness';
 
 const STEPS = Number(process.env.E2E_WORKERS_STEPS ?? 6);
 const BATCH = Number(process.env.E2E_WORKERS_BATCH ?? 32);
-/** Relative tolerance on each step's loss (float32 summation order differs between shards). */
-const RTOL = 1e-4;
+/**
+ * Relative tolerance on each step's loss (float32 summation order differs between shards, and
+ * six Adam steps carry it on; SimCLR's default temperature 0.2 scales the logits by 5, so the
+ * relative differences measured reach 2.7e-4). The exact gradient equality of W workers and one
+ * thread is checked to 1e-5 in @ssl/trainer's workers tests; a shard's gradient not summed, or
+ * off by 1/W, moves these losses by far more.
+ */
+const RTOL = 1e-3;
 
 interface PageState {
   backend: string;
