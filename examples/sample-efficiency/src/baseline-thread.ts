@@ -1,6 +1,6 @@
 /**
- * The from-scratch baselines of the study (the CNN, and the CNN with batch
- * norm) in a worker thread of their own, so that they run on the core the
+ * The from-scratch baselines of the study (the CNN, the CNN with batch norm,
+ * FixMatch from scratch and the ViT of the MAE rows) in a worker thread of their own, so that they run on the core the
  * single-thread stages of the main thread leave idle. Same code, same seeds,
  * same numbers as on the main thread (built to dist/baseline-thread.js).
  */
@@ -12,7 +12,7 @@ import type { BatchAugment } from '@ssl/trainer';
 
 import { convEncoder } from '@ssl/encoders';
 
-import { runScratch, runScratchBn } from './baselines';
+import { runScratch, runScratchBn, runVitScratch } from './baselines';
 import { runFixMatchStage, scratchFixMatchSteps } from './fixmatch-stage';
 import type { StudyConfig } from './config';
 import { loadStudyData } from './data-source';
@@ -85,6 +85,9 @@ async function main(job: BaselineJob): Promise<void> {
       onDraw: onDraw('FixMatch from scratch'),
     });
     if (unlabelled !== trainImages) unlabelled.dispose();
+  }
+  if (config.mae && config.mae.scratch !== false) {
+    await runVitScratch({ ...common, config: config.mae, onDraw: onDraw('ViT from scratch') });
   }
   tf.dispose([trainImages, trainLabels, test.images, test.labels]);
   port.postMessage({ type: 'done' });

@@ -1,4 +1,10 @@
-import { marginLines, marginsOverBaselines, pipelineFlags, SUPERVISED_ONLY } from './margin';
+import {
+  marginLines,
+  marginsOverBaselines,
+  pairMargins,
+  pipelineFlags,
+  SUPERVISED_ONLY,
+} from './margin';
 import type { SummaryRow } from './results';
 
 const row = (method: string, labelsPerClass: number, mean: number): SummaryRow => ({
@@ -17,6 +23,10 @@ describe('pipelineFlags', () => {
     expect(pipelineFlags('fixmatch')).toEqual({ pretrained: false, usesUnlabelled: true });
     expect(pipelineFlags('simclr-fixmatch')).toEqual({ pretrained: true, usesUnlabelled: true });
     expect(pipelineFlags('simclr-probe')).toEqual({ pretrained: true, usesUnlabelled: true });
+    // issue 24: the ViT from scratch sees the labels only; MAE's rows are pretrained
+    expect(pipelineFlags('vit-scratch')).toEqual({ pretrained: false, usesUnlabelled: false });
+    expect(pipelineFlags('mae-finetune')).toEqual({ pretrained: true, usesUnlabelled: true });
+    expect(pipelineFlags('mae-fixmatch')).toEqual({ pretrained: true, usesUnlabelled: true });
   });
 });
 
@@ -48,5 +58,24 @@ describe('marginsOverBaselines', () => {
     const m = marginsOverBaselines(summary, SUPERVISED_ONLY);
     expect(m[1].baseline.method).toBe('scratch-bn');
     expect(m[1].points).toBeCloseTo(9, 10);
+  });
+});
+
+describe('pairMargins', () => {
+  it('gives row a − row b in points at each setting where both exist', () => {
+    const summary = [
+      row('vit-scratch', 1, 0.25),
+      row('vit-scratch', 10, 0.543),
+      row('mae-finetune', 10, 0.698),
+      row('mae-finetune', 100, 0.9),
+      row('simclr-probe', 10, 0.88),
+    ];
+    const m = pairMargins(summary, 'mae-finetune', 'vit-scratch');
+    expect(m).toHaveLength(1);
+    expect(m[0].labelsPerClass).toBe(10);
+    expect(m[0].best.method).toBe('mae-finetune');
+    expect(m[0].baseline.method).toBe('vit-scratch');
+    expect(m[0].points).toBeCloseTo(15.5, 10);
+    expect(pairMargins(summary, 'mae-finetune', 'nothing')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { SummaryRow } from './results';
 
 /** Rows that see only the labelled images: no pretraining, no unlabelled data. */
-export const SUPERVISED_ONLY = ['raw-knn', 'raw-logreg', 'scratch', 'scratch-bn'];
+export const SUPERVISED_ONLY = ['raw-knn', 'raw-logreg', 'scratch', 'scratch-bn', 'vit-scratch'];
 
 /**
  * Rows without pretraining (drawn as baselines): the supervised-only ones and
@@ -71,4 +71,21 @@ export function marginLines(
     (m) =>
       `- ${m.labelsPerClass} label${m.labelsPerClass === 1 ? '' : 's'}/class: ${m.best.name} ${pct(m.best.mean)}% vs ${against}, ${m.baseline.name} ${pct(m.baseline.mean)}%: ${m.points >= 0 ? '+' : ''}${m.points.toFixed(1)} points`,
   );
+}
+
+/**
+ * For each labels-per-class setting where both rows exist: row `a` against
+ * row `b` and the gap in points (e.g. "MAE → fine-tune" against the same ViT
+ * from scratch: what the pretraining adds to that architecture).
+ */
+export function pairMargins(summary: SummaryRow[], a: string, b: string): Margin[] {
+  const settings = [...new Set(summary.map((s) => s.labelsPerClass))].sort((x, y) => x - y);
+  const out: Margin[] = [];
+  for (const lpc of settings) {
+    const best = summary.find((s) => s.labelsPerClass === lpc && s.method === a);
+    const baseline = summary.find((s) => s.labelsPerClass === lpc && s.method === b);
+    if (best && baseline)
+      out.push({ labelsPerClass: lpc, best, baseline, points: 100 * (best.mean - baseline.mean) });
+  }
+  return out;
 }

@@ -56,4 +56,39 @@ describe('studySection', () => {
     expect(md.endsWith('![MNIST: test accuracy against labels per class](x.svg)')).toBe(true);
     expect(minutes(59.6)).toBe('1m00s');
   });
+
+  it('states what MAE adds to the same ViT when both rows ran, and nothing otherwise', () => {
+    const row = (method: string, name: string, labelsPerClass: number, mean: number) => ({
+      method,
+      name,
+      labelsPerClass,
+      mean,
+      std: 0,
+      seeds: 1,
+    });
+    const base: StudyJson = {
+      command: 'npm run demo',
+      date: '2026-12-05T15:00:00.000Z',
+      quick: true,
+      backend: 'wasm',
+      data: { name: 'MNIST', dataset: 'mnist', pretrainImages: 1024, testImages: 500 },
+      pretraining: [],
+      totalSeconds: 60,
+      totalCpuSeconds: 100,
+      summary: [
+        row('vit-scratch', 'ViT', 1, 0.3),
+        row('vit-scratch', 'ViT', 10, 0.55),
+        row('mae-finetune', 'MAE → FT', 10, 0.7),
+      ],
+    };
+    const md = studySection(base, 'x.svg');
+    expect(md).toContain('What MAE pretraining adds to the same ViT');
+    // only the setting where both rows exist: 70.0 − 55.0
+    expect(md).toContain(
+      '- 10 labels/class: MAE → FT 70.0% vs the same ViT from scratch, ViT 55.0%: +15.0 points',
+    );
+    expect(md).not.toContain('- 1 label/class: MAE');
+    const without = studySection({ ...base, summary: base.summary.slice(0, 2) }, 'x.svg');
+    expect(without).not.toContain('What MAE pretraining adds');
+  });
 });

@@ -1,4 +1,4 @@
-import { marginLines, marginsOverBaselines, SUPERVISED_ONLY } from './margin';
+import { marginLines, marginsOverBaselines, pairMargins, SUPERVISED_ONLY } from './margin';
 import { markdownTable, type SummaryRow } from './results';
 import { checkTargets, targetsTable } from './targets';
 
@@ -62,6 +62,7 @@ export function studySection(json: StudyJson, chartPath: string): string {
       marginsOverBaselines(json.summary, SUPERVISED_ONLY),
       'the best supervised-only pipeline',
     ),
+    ...maeSection(json.summary),
     '',
     `Targets of issue 20 (computed from the JSON by \`readme-blocks.ts\`):`,
     '',
@@ -88,4 +89,16 @@ export function replaceBlock(text: string, name: string, content: string): strin
     throw new Error(`replaceBlock: the README has no '${begin}' … '${end}' block`);
   }
   return `${text.slice(0, i + begin.length)}\n\n${content}\n\n${text.slice(j)}`;
+}
+
+/** "MAE → fine-tune" against the same ViT from scratch, when the study ran both (issue 24); else nothing. */
+function maeSection(summary: SummaryRow[]): string[] {
+  const m = pairMargins(summary, 'mae-finetune', 'vit-scratch');
+  if (m.length === 0) return [];
+  return [
+    '',
+    'What MAE pretraining adds to the same ViT (both fine-tuned with the same budget and augmentations):',
+    '',
+    ...marginLines(m, 'the same ViT from scratch'),
+  ];
 }

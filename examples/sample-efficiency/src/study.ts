@@ -20,7 +20,7 @@ import {
 } from '@ssl/trainer';
 import { metricsLog, saveModel, writeFileAtomic } from '@ssl/trainer/node';
 
-import type { StudyConfig, PretrainConfig } from './config';
+import type { StudyConfig, PretrainConfig, TrainLabelsConfig } from './config';
 import { renderChartSvg } from './chart';
 import { SCRATCH_BN_NAME } from './baselines';
 import { DISTILL_NAMES, runDistillStage } from './distill-stage';
@@ -36,6 +36,13 @@ import {
   pipelineFlags,
   type PipelineFlags,
 } from './margin';
+import {
+  MAE_NAMES,
+  maePretrainSteps,
+  pretrainMae,
+  vitPatchSize,
+  type MaeStageConfig,
+} from './mae-stage';
 import { StudyProgress, formatSeconds, type Stage } from './progress';
 import { markdownTable, summarize, type ResultRow } from './results';
 
@@ -64,6 +71,7 @@ export const METHOD_NAMES: Record<string, string> = {
   'simclr-fixmatch': pretrainedFixMatchName('SimCLR'),
   'vicreg-fixmatch': pretrainedFixMatchName('VICReg'),
   'byol-fixmatch': pretrainedFixMatchName('BYOL'),
+  ...MAE_NAMES,
 };
 
 /** What a pretraining run measured. */
@@ -77,7 +85,7 @@ export interface PretrainRecord {
   finalLoss: number;
   /** CPU seconds (user + system) the process used during pretraining: the cost on a machine shared with others. */
   cpuSeconds: number;
-  config: PretrainConfig;
+  config: PretrainConfig | MaeStageConfig;
 }
 
 /** A row of `sample-efficiency.json`: a measurement and what its pipeline uses besides the labels. */
@@ -223,9 +231,10 @@ export async function runStudy({
     disposeEach: boolean,
     // A pretrained encoder starts from a linear probe's head (LP-FT); a fresh one from random.
     headInit: 'random' | 'probe',
+    budget: Record<number, TrainLabelsConfig> = config.train,
   ) => {
     for (const [i, d] of draws.entries()) {
-      const c = config.train[d.lpc];
+      const c = budget[d.lpc];
       const n = d.idx.length;
       const epochs = Math.max(1, Math.ceil((c.steps * c.batchSize) / n));
       const encoder = encoderFor(d.seed);
@@ -262,7 +271,67 @@ export async function runStudy({
     }
   };
 
-  // --- 2. the from-scratch baselines: the same CNN, and the CNN with batch norm, on the labels only.
+  // kNN (and the weighted kNN) and a linear probe on the frozen features of `encoder`, every draw:
+  // rows `<id>-knn`, `<id>-knn200` (unless `weightedKnn` is false), `<id>-probe`.
+  const evaluateFrozen = async (id: string, encoder: tfl.LayersModel, weightedKnn = true) => {
+    const trainF = embed(encoder, trainImages, { batchSize: 256 });
+    const testF = embed(encoder, test.images, { batchSize: 256 });
+    for (const [i, d] of draws.entries()) {
+      const sub = {
+        images: subset(trainF, d.idx) as tf.Tensor2D,
+        labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
+      };
+      const testSet = { images: testF, labels: test.labels };
+      let t = Date.now();
+      const knn = await knnAccuracy({ train: sub, test: testSet, k: config.knnK });
+      await record({
+        method: `${id}-knn`,
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: knn,
+        seconds: (Date.now() - t) / 1000,
+      });
+      if (config.knnWeighted && weightedKnn) {
+        t = Date.now();
+        const { k, temperature } = config.knnWeighted;
+        const acc = await knnAccuracy({
+          train: sub,
+          test: testSet,
+          k: Math.min(k, d.idx.length),
+          weighted: true,
+          temperature,
+        });
+        await record({
+          method: `${id}-knn200`,
+          labelsPerClass: d.lpc,
+          seed: d.seed,
+          accuracy: acc,
+          seconds: (Date.now() - t) / 1000,
+        });
+      }
+      t = Date.now();
+      const probe = await linearProbe({
+        train: sub,
+        test: testSet,
+        ...config.probe,
+        seed: d.seed,
+        unlabelled: trainF,
+      });
+      await record({
+        method: `${id}-probe`,
+        labelsPerClass: d.lpc,
+        seed: d.seed,
+        accuracy: probe.accuracy,
+        seconds: (Date.now() - t) / 1000,
+      });
+      probe.classifier.dispose();
+      tf.dispose([sub.images, sub.labels]);
+      progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
+    }
+    tf.dispose([trainF, testF]);
+  };
+
+  // --- 2. the from-scratch baselines: the CNN with batch norm, FixMatch from scratch, the ViT.
   // They need nothing from pretraining, so they run in a thread of their own (baseline-thread.ts),
   // on the core the single-thread stages below leave idle; same code and seeds as here.
   const baselines = runBaselinesInThread(
@@ -278,7 +347,82 @@ export async function runStudy({
   );
   baselines.catch(() => undefined); // awaited below; a failure is reported there
 
-  // --- 3. pretraining and evaluation of each method -----------------------------
+  // --- 3. masked image modeling (issue 24): MAE on a ViT, then frozen features, fine-tuning, FixMatch.
+  // First, so that its single-thread fine-tuning overlaps the baseline thread (the last stage of the
+  // main thread leaves a core idle once the baseline thread is done); its rows are listed last.
+  if (config.mae) {
+    const mc = config.mae;
+    progress.begin('pretrain mae');
+    const cpu0 = process.cpuUsage();
+    const out = await pretrainMae({
+      config: mc,
+      images: pretrainImages,
+      workers,
+      seed: 0,
+      callbacks: [
+        metricsLog(path.join(outDir, 'metrics-mae.jsonl')),
+        {
+          onStepEnd: (l) =>
+            progress.update(
+              (l.step + 1) / l.totalSteps,
+              `epoch ${l.epoch + 1}/${l.epochs} loss ${l.loss.toFixed(4)} ${l.imagesPerSec.toFixed(0)} img/s`,
+            ),
+          onEpochEnd: (l) =>
+            logEvent({
+              event: 'epoch',
+              method: 'mae',
+              epoch: l.epoch,
+              loss: l.loss,
+              seconds: l.seconds,
+              imagesPerSec: l.imagesPerSec,
+            }),
+        },
+      ],
+    });
+    const encoder = out.encoder;
+    const rec: PretrainRecord = {
+      method: 'mae',
+      epochs: mc.epochs,
+      batchSize: mc.batchSize,
+      steps: out.steps,
+      seconds: out.seconds,
+      imagesPerSec: out.imagesPerSec,
+      finalLoss: out.finalLoss,
+      cpuSeconds: cpuSecondsSince(cpu0),
+      config: mc,
+    };
+    pretraining.push(rec);
+    await logEvent({ event: 'pretrained', ...rec });
+    progress.log(
+      `pretrained mae (ViT, patch ${vitPatchSize(inputShape[0], inputShape[1], mc.encoder.patchSize)}): ${out.steps} steps in ${formatSeconds(out.seconds)} (${out.imagesPerSec.toFixed(0)} images/s), final loss ${out.finalLoss.toFixed(4)}`,
+    );
+    await saveModel(encoder, path.join(outDir, 'encoder-mae'));
+    progress.begin('evaluate mae');
+    await evaluateFrozen('mae', encoder, false);
+    progress.begin('fine-tune mae');
+    await trainOnLabels('mae-finetune', () => encoder, false, mc.headInit ?? 'probe', mc.train);
+    if (config.fixMatch && mc.fixMatchLabelsPerClass?.length) {
+      progress.begin('mae → FixMatch');
+      await runFixMatchStage({
+        method: 'mae-fixmatch',
+        encoder,
+        steps: config.fixMatch.steps,
+        config: config.fixMatch,
+        draws,
+        labelsPerClass: mc.fixMatchLabelsPerClass,
+        trainImages,
+        trainLabels: trainLabelsT,
+        unlabelled: pretrainImages,
+        test,
+        flip,
+        record,
+        onDraw: (f, detail) => progress.update(f, detail),
+      });
+    }
+    encoder.dispose();
+  }
+
+  // --- 4. pretraining and evaluation of each contrastive method -----------------------------
   for (const [m, pc] of config.pretrain.entries()) {
     progress.begin(`pretrain ${pc.method}`);
     const encoder = newEncoder(0);
@@ -345,61 +489,7 @@ export async function runStudy({
     if (m === 0) await saveModel(encoder, path.join(outDir, 'encoder'));
 
     progress.begin(`evaluate ${pc.method}`);
-    const trainF = embed(encoder, trainImages, { batchSize: 256 });
-    const testF = embed(encoder, test.images, { batchSize: 256 });
-    for (const [i, d] of draws.entries()) {
-      const sub = {
-        images: subset(trainF, d.idx) as tf.Tensor2D,
-        labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
-      };
-      const testSet = { images: testF, labels: test.labels };
-      let t = Date.now();
-      const knn = await knnAccuracy({ train: sub, test: testSet, k: config.knnK });
-      await record({
-        method: `${pc.method}-knn`,
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: knn,
-        seconds: (Date.now() - t) / 1000,
-      });
-      if (config.knnWeighted) {
-        t = Date.now();
-        const { k, temperature } = config.knnWeighted;
-        const acc = await knnAccuracy({
-          train: sub,
-          test: testSet,
-          k: Math.min(k, d.idx.length),
-          weighted: true,
-          temperature,
-        });
-        await record({
-          method: `${pc.method}-knn200`,
-          labelsPerClass: d.lpc,
-          seed: d.seed,
-          accuracy: acc,
-          seconds: (Date.now() - t) / 1000,
-        });
-      }
-      t = Date.now();
-      const probe = await linearProbe({
-        train: sub,
-        test: testSet,
-        ...config.probe,
-        seed: d.seed,
-        unlabelled: trainF,
-      });
-      await record({
-        method: `${pc.method}-probe`,
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: probe.accuracy,
-        seconds: (Date.now() - t) / 1000,
-      });
-      probe.classifier.dispose();
-      tf.dispose([sub.images, sub.labels]);
-      progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
-    }
-    tf.dispose([trainF, testF]);
+    await evaluateFrozen(pc.method, encoder);
 
     if (pc.fineTune) {
       progress.begin(`fine-tune ${pc.method}`);
@@ -449,10 +539,13 @@ export async function runStudy({
   progress.begin('from-scratch baselines (thread)');
   await baselines;
 
-  // --- 4. outputs --------------------------------------------------------------
+  // --- 5. outputs --------------------------------------------------------------
   progress.begin('write results');
-  // the baselines first, as they were computed before the thread ran them (stable sort)
-  const rank = (m: string) => (BASELINES.includes(m) ? BASELINES.indexOf(m) : BASELINES.length);
+  // the baselines first, as they were computed before the thread ran them, and MAE's rows last (stable sort)
+  const rank = (m: string) =>
+    BASELINES.includes(m)
+      ? BASELINES.indexOf(m)
+      : BASELINES.length + (m.startsWith('mae-') ? 1 : 0);
   rows.sort((a, b) => rank(a.method) - rank(b.method));
   const summary = summarize(rows, METHOD_NAMES);
   const table = markdownTable(summary);
@@ -556,27 +649,49 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1e6;
 }
 
-/** The stages with rough costs (seconds on 2 cores, WASM), for the overall progress and ETA. */
+/**
+ * The stages with rough costs (seconds of wall time on 2 cores, WASM), for the
+ * overall progress and ETA, in the order the main thread runs them. The rates
+ * are those of the issue-24 run of `npm run demo` (12m37s), with the baseline
+ * thread running beside: MAE ≈ 430 images/s and SimCLR ≈ 800 images/s on 2
+ * workers, fine-tuning ≈ 950 image passes/s for the CNN and ≈ 310 for the
+ * ViT, FixMatch ≈ 1,700 (CNN) and ≈ 650 (ViT) images/s counting μ's views twice.
+ */
 export function planStages(config: StudyConfig, nPretrain: number, draws: number): Stage[] {
-  const stages: Stage[] = [{ name: 'raw-pixel baselines', cost: 0.5 * draws }];
-  const trainCost =
-    config.labelsPerClass.reduce((s, lpc) => {
-      const c = config.train[lpc];
-      return s + (c.steps * c.batchSize) / 300;
-    }, 0) *
-      (draws / config.labelsPerClass.length) +
-    draws * 3;
+  const stages: Stage[] = [{ name: 'raw-pixel baselines', cost: 1.7 * draws }];
+  const perSeed = draws / config.labelsPerClass.length;
+  const passes = (budget: Record<number, { steps: number; batchSize: number }>) =>
+    config.labelsPerClass.reduce((s, lpc) => s + budget[lpc].steps * budget[lpc].batchSize, 0) *
+    perSeed;
+  const fixMatchImages = (labelsPerClass: number[]) => {
+    const fm = config.fixMatch!;
+    return labelsPerClass.length * fm.seeds.length * fm.steps * fm.batchSize * (1 + 2 * fm.mu);
+  };
+  if (config.mae) {
+    const mc = config.mae;
+    stages.push({
+      name: 'pretrain mae',
+      cost: (maePretrainSteps(mc, nPretrain) * mc.batchSize) / 430,
+    });
+    stages.push({ name: 'evaluate mae', cost: 1 + draws });
+    stages.push({ name: 'fine-tune mae', cost: passes(mc.train) / 310 });
+    if (config.fixMatch && mc.fixMatchLabelsPerClass?.length) {
+      stages.push({
+        name: 'mae → FixMatch',
+        cost: fixMatchImages(mc.fixMatchLabelsPerClass) / 650,
+      });
+    }
+  }
+  const trainCost = passes(config.train) / 950;
   for (const [m, p] of config.pretrain.entries()) {
     const steps = p.epochs * Math.floor(nPretrain / p.batchSize);
-    stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 100 });
-    stages.push({ name: `evaluate ${p.method}`, cost: 15 + draws });
+    stages.push({ name: `pretrain ${p.method}`, cost: (steps * p.batchSize) / 800 });
+    stages.push({ name: `evaluate ${p.method}`, cost: 3 + draws * 0.7 });
     if (p.fineTune) stages.push({ name: `fine-tune ${p.method}`, cost: trainCost });
     if (m === 0 && config.fixMatch) {
-      const fm = config.fixMatch;
-      const n = fm.labelsPerClass.length * fm.seeds.length;
       stages.push({
         name: `${p.method} → FixMatch`,
-        cost: (n * fm.steps * fm.batchSize * (1 + 2 * fm.mu)) / 600,
+        cost: fixMatchImages(config.fixMatch.labelsPerClass) / 1700,
       });
     }
     if (m === 0 && config.distill) {
