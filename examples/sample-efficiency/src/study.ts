@@ -152,6 +152,23 @@ export async function runStudy({
     rows.push(row);
     await logEvent({ event: 'result', ...row });
   };
+  // Times `run` (the test accuracy of a pipeline on draw `d`), records it as a row of `method`, returns it.
+  const measure = async (
+    method: string,
+    d: { lpc: number; seed: number },
+    run: () => Promise<number>,
+  ) => {
+    const t = Date.now();
+    const accuracy = await run();
+    await record({
+      method,
+      labelsPerClass: d.lpc,
+      seed: d.seed,
+      accuracy,
+      seconds: (Date.now() - t) / 1000,
+    });
+    return accuracy;
+  };
   const workers = await resolveWorkers(
     { workers: workersChoice },
     Math.min(...config.pretrain.map((p) => p.batchSize)),
@@ -193,31 +210,18 @@ export async function runStudy({
         labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
       };
       const testSet = { images: rawTest, labels: test.labels };
-      let t = Date.now();
-      const knn = await knnAccuracy({ train: sub, test: testSet, k: 1 });
-      await record({
-        method: 'raw-knn',
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: knn,
-        seconds: (Date.now() - t) / 1000,
+      await measure('raw-knn', d, () => knnAccuracy({ train: sub, test: testSet, k: 1 }));
+      await measure('raw-logreg', d, async () => {
+        const lr = await linearProbe({
+          train: sub,
+          test: testSet,
+          ...config.rawProbe,
+          seed: d.seed,
+          standardize: false,
+        });
+        lr.classifier.dispose();
+        return lr.accuracy;
       });
-      t = Date.now();
-      const lr = await linearProbe({
-        train: sub,
-        test: testSet,
-        ...config.rawProbe,
-        seed: d.seed,
-        standardize: false,
-      });
-      await record({
-        method: 'raw-logreg',
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: lr.accuracy,
-        seconds: (Date.now() - t) / 1000,
-      });
-      lr.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
@@ -242,31 +246,26 @@ export async function runStudy({
         images: subset(trainImages, d.idx) as tf.Tensor4D,
         labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
       };
-      const t = Date.now();
-      const r = await fineTune({
-        encoder,
-        train: sub,
-        test,
-        epochs,
-        lr: c.lr,
-        batchSize: Math.min(c.batchSize, n),
-        augment,
-        seed: d.seed,
-        headInit,
+      const accuracy = await measure(method, d, async () => {
+        const r = await fineTune({
+          encoder,
+          train: sub,
+          test,
+          epochs,
+          lr: c.lr,
+          batchSize: Math.min(c.batchSize, n),
+          augment,
+          seed: d.seed,
+          headInit,
+        });
+        r.classifier.dispose();
+        return r.accuracy;
       });
-      await record({
-        method,
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: r.accuracy,
-        seconds: (Date.now() - t) / 1000,
-      });
-      r.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       if (disposeEach) encoder.dispose();
       progress.update(
         (i + 1) / draws.length,
-        `${d.lpc}/class seed ${d.seed}: ${(100 * r.accuracy).toFixed(1)}%`,
+        `${d.lpc}/class seed ${d.seed}: ${(100 * accuracy).toFixed(1)}%`,
       );
     }
   };
@@ -282,49 +281,32 @@ export async function runStudy({
         labels: subset(trainLabelsT, d.idx) as tf.Tensor1D,
       };
       const testSet = { images: testF, labels: test.labels };
-      let t = Date.now();
-      const knn = await knnAccuracy({ train: sub, test: testSet, k: config.knnK });
-      await record({
-        method: `${id}-knn`,
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: knn,
-        seconds: (Date.now() - t) / 1000,
-      });
-      if (config.knnWeighted && weightedKnn) {
-        t = Date.now();
-        const { k, temperature } = config.knnWeighted;
-        const acc = await knnAccuracy({
+      await measure(`${id}-knn`, d, () =>
+        knnAccuracy({ train: sub, test: testSet, k: config.knnK }),
+      );
+      const weighted = weightedKnn ? config.knnWeighted : undefined;
+      if (weighted) {
+        await measure(`${id}-knn200`, d, () =>
+          knnAccuracy({
+            train: sub,
+            test: testSet,
+            k: Math.min(weighted.k, d.idx.length),
+            weighted: true,
+            temperature: weighted.temperature,
+          }),
+        );
+      }
+      await measure(`${id}-probe`, d, async () => {
+        const probe = await linearProbe({
           train: sub,
           test: testSet,
-          k: Math.min(k, d.idx.length),
-          weighted: true,
-          temperature,
-        });
-        await record({
-          method: `${id}-knn200`,
-          labelsPerClass: d.lpc,
+          ...config.probe,
           seed: d.seed,
-          accuracy: acc,
-          seconds: (Date.now() - t) / 1000,
+          unlabelled: trainF,
         });
-      }
-      t = Date.now();
-      const probe = await linearProbe({
-        train: sub,
-        test: testSet,
-        ...config.probe,
-        seed: d.seed,
-        unlabelled: trainF,
+        probe.classifier.dispose();
+        return probe.accuracy;
       });
-      await record({
-        method: `${id}-probe`,
-        labelsPerClass: d.lpc,
-        seed: d.seed,
-        accuracy: probe.accuracy,
-        seconds: (Date.now() - t) / 1000,
-      });
-      probe.classifier.dispose();
       tf.dispose([sub.images, sub.labels]);
       progress.update((i + 1) / draws.length, `${d.lpc}/class seed ${d.seed}`);
     }
