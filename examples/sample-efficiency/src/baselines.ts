@@ -132,7 +132,7 @@ export interface VitScratchInput extends DrawInput {
  * trained by `fineTune` on the labelled images only with the budget of
  * "MAE → fine-tune": what MAE pretraining adds to that ViT. Without the
  * study's augmentations unless `config.scratchAugment` (they cost the
- * ViT from scratch 25–40 points: see the config).
+ * ViT from scratch up to 39 points: see the config).
  */
 export async function runVitScratch(input: VitScratchInput): Promise<void> {
   const { config } = input;

@@ -97,7 +97,7 @@ function maeSection(summary: SummaryRow[]): string[] {
   if (m.length === 0) return [];
   return [
     '',
-    'What MAE pretraining adds to the same ViT (both fine-tuned with the same budget and augmentations):',
+    'What MAE pretraining adds to the same ViT (the same budget of labelled steps; MAE fine-tuned from a probe with the augmentations, the ViT from scratch without them, its better choice):',
     '',
     ...marginLines(m, 'the same ViT from scratch'),
   ];
